@@ -27,6 +27,15 @@ kvm_status kvm_article_read_file(const char *path, kvm_article **particle, kvm_e
 /* From memory; the bytes are copied.  `name` identifies it in outputs. */
 kvm_status kvm_article_from_buffer(const char *name, const char *data, size_t len,
                                    kvm_article **particle, kvm_error *err);
+/* One line of JSON Lines input: an object {"id": ..., "date": "YYYY-MM-DD",
+ * "text": "..."}.  "text" is required (a string); "id" (string or number)
+ * names the article, else "SOURCE:LINE"; "date" (string or null) is
+ * optional; other keys are ignored.  When there is no "date" key, a
+ * `date YYYY-MM-DD` first line of the text is honoured as in files.  Errors:
+ * KVM_ERR_PARSE with "SOURCE:LINE[:COLUMN]: reason".  Callers skip blank
+ * lines themselves.  Caller frees with kvm_article_free. */
+kvm_status kvm_article_from_jsonl(const char *line, size_t len, const char *source_name,
+                                  size_t line_no, kvm_article **particle, kvm_error *err);
 void kvm_article_free(kvm_article *article); /* accepts NULL */
 
 /* The article's name (file path or JSONL id). Borrowed. */
@@ -41,9 +50,15 @@ void kvm_article_set_date(kvm_article *article, kvm_date date);
 /* Number of invalid UTF-8 sequences that were replaced. */
 size_t kvm_article_replaced_count(const kvm_article *article);
 
+/* Sentences: split at . ! ? followed by space and a capital, digit or quote
+ * (not after abbreviations such as "Gen.", "U.S.", "Jan.", initials, nor
+ * inside numbers), at "word.Word" glued sentences, at blank lines and at
+ * line breaks after a short heading-like line.  Spans exclude surrounding
+ * whitespace.  index < count. */
 size_t kvm_article_sentence_count(const kvm_article *article);
 kvm_span kvm_article_sentence(const kvm_article *article, size_t index);
-/* Index of the sentence containing byte `offset`. */
+/* Index of the sentence containing byte `offset`: the last sentence that
+ * starts at or before it (0 if none does, or if there are no sentences). */
 size_t kvm_article_sentence_at(const kvm_article *article, size_t offset);
 
 #ifdef __cplusplus

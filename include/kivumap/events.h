@@ -5,9 +5,13 @@
  * exports and reports read it; `--events FILE` rebuilds one from JSON.
  *
  * Ownership: the set copies everything given to it (strings, places) and owns
- * the copies; pointers it returns are borrowed and valid until the set is
- * freed.  Errors are sticky (like cairo): after a failed allocation every
- * adding call is a no-op and kvm_eventset_status() reports the first error. */
+ * the copies.  Strings and places it returns are borrowed and valid until the
+ * set is cleared or freed; kvm_event / kvm_article_info / kvm_claim /
+ * kvm_advance pointers only until the next call that adds to or changes the
+ * set (its arrays grow).  Errors are sticky (like cairo): after a failed
+ * allocation or an invalid argument (an article index out of range) every
+ * adding call is a no-op and kvm_eventset_status() reports the first error;
+ * kvm_eventset_clear() resets it. */
 #ifndef KIVUMAP_EVENTS_H
 #define KIVUMAP_EVENTS_H
 
@@ -52,14 +56,17 @@ enum { KVM_TIME_DAY = 1, KVM_TIME_WEEK = 2, KVM_TIME_MONTH = 3, KVM_TIME_YEAR = 
 enum { KVM_GEO_TOWN = 1, KVM_GEO_NEAR = 2, KVM_GEO_REGION = 3 };
 
 typedef struct kvm_event {
-    const char *id;               /* "kvm-<article>-<n>" or merged id; "" to let the set assign */
+    const char *id;               /* "" to let the set assign "<stem>-<n>": stem = the article
+                                     name's base without extension ("001_x" for "dir/001_x.txt";
+                                     "-2", "-3" appended when two articles share it), n = 1, 2...
+                                     per article.  Merging keeps the kept event's id. */
     kvm_event_type type;
     const char *actor1;           /* "M23", "FARDC"...; "" when not stated */
     const char *actor2;
     const kvm_place *place;       /* where; NULL only if no place at all */
-    int geo_precision;            /* KVM_GEO_* */
+    int geo_precision;            /* KVM_GEO_*; 0 = unknown */
     kvm_date date;                /* year 0 = unknown */
-    int time_precision;           /* KVM_TIME_* */
+    int time_precision;           /* KVM_TIME_*; 0 = unknown (no date) */
     long long count_min;          /* people displaced; -1 = not stated */
     long long count_max;          /* -1 = not stated or open-ended ("over a million") */
     const kvm_place *origin;      /* displacement: from (NULL if unknown) */
@@ -73,13 +80,16 @@ typedef struct kvm_event {
     double confidence;            /* 0..1 */
     size_t mention_start;         /* byte span of the place mention in the article */
     size_t mention_end;
-    size_t article;               /* index of the first source article in the set */
-    const size_t *sources;        /* article indices reporting it (read side; ignored on add) */
+    size_t article;               /* index of the first source article in the set (the one
+                                     whose sentence `evidence` is) */
+    const size_t *sources;        /* article indices reporting it, sources[0] == article (read
+                                     side; ignored on add) */
     size_t n_sources;
     long long fatalities;         /* -1 = not stated */
 } kvm_event;
 
-/* Initialises an event to "nothing known": counts -1, strings "", NULL places. */
+/* Initialises an event to "nothing known": counts and fatalities -1, strings
+ * "", NULL places, precisions 0, date year 0, claimed 0, historical 0. */
 void kvm_event_init(kvm_event *event);
 
 typedef enum kvm_verdict {
@@ -89,7 +99,11 @@ typedef enum kvm_verdict {
     KVM_VERDICT_INCONSISTENT
 } kvm_verdict;
 const char *kvm_verdict_name(kvm_verdict verdict); /* "consistent", "road-plausible", "inconsistent" */
-/* The documented rule, from stated and computed km. */
+/* The documented rule, from stated and computed km: ratio = stated / computed;
+ * consistent if |ratio - 1| <= 0.10, road-plausible if 1.10 < ratio <= 1.6,
+ * inconsistent otherwise (also when computed is 0; ratio then 0).  NONE when
+ * stated is not > 0 or either is not finite.  Limits have 1e-9 slack so
+ * that 110 km vs 100 km is consistent.  pratio may be NULL. */
 kvm_verdict kvm_verdict_for(double stated_km, double computed_km, double *pratio);
 
 /* A stated distance: "Masisi ... 80 kilometres (50 miles) north of Goma". */
@@ -164,24 +178,46 @@ size_t kvm_eventset_event_count(const kvm_eventset *set);
 const kvm_event *kvm_eventset_event(const kvm_eventset *set, size_t index);
 size_t kvm_eventset_claim_count(const kvm_eventset *set);
 const kvm_claim *kvm_eventset_claim(const kvm_eventset *set, size_t index);
-/* Every distinct place referenced by mentions, events or claims. */
+/* Every distinct place referenced by mentions, events or claims (or
+ * interned), in first-seen order. */
 size_t kvm_eventset_place_count(const kvm_eventset *set);
 const kvm_place *kvm_eventset_place(const kvm_eventset *set, size_t index);
+/* The set's place with this id; NULL if none. */
+const kvm_place *kvm_eventset_find_place(const kvm_eventset *set, const char *id);
 /* Mentions of a place (by id) over all articles. */
 size_t kvm_eventset_place_mentions(const kvm_eventset *set, const kvm_place *place);
 
-/* Joins events that several articles report (same type, place, actor, and
- * compatible dates) into one with several sources.  Deterministic. */
+/* Joins events that several articles report into one with several sources.
+ * Two events join when: same type; same place (by id; events without a place
+ * never join); actor1 equal ignoring case, or either one "" (unstated: the
+ * merged event takes the named actor); neither historical; dates compatible
+ * (either unknown, equal, or the coarser one contains the finer: same year /
+ * same month / within 7 days for week precision); for displacement, equal
+ * count_min and count_max.  The kept event is the one with the most precise
+ * date (ties: the earliest); its id, evidence and mention stay; sources =
+ * its article, then the others ascending.  Merged events take the position
+ * of their earliest member.  Deterministic; run it once all articles are in. */
 kvm_status kvm_eventset_merge_duplicates(kvm_eventset *set, kvm_error *err);
 
 /* Derives the advance arrows from the captures (DESIGN §6) with geodesic
- * lengths and bearings; replaces any computed before. */
+ * lengths and bearings; replaces any computed before.  Per actor (ignoring
+ * case; actors sorted that way): its KVM_EVENT_CAPTURE events that are not
+ * historical, not denied (claimed != -1), at a settlement with geo_precision
+ * KVM_GEO_TOWN, ordered by date (unknown last; then article, then position
+ * in the text).  Each capture of a place not captured before gets an arrow
+ * from the geodesically nearest earlier capture of that actor; the first
+ * gets none.  bearing_deg is the initial azimuth at `from`, in [0, 360). */
 kvm_status kvm_eventset_compute_advances(kvm_eventset *set, kvm_error *err);
 size_t kvm_eventset_advance_count(const kvm_eventset *set);
 const kvm_advance *kvm_eventset_advance(const kvm_eventset *set, size_t index);
 
 /* Date range of the non-historical events (year 0 if none). */
 void kvm_eventset_date_range(const kvm_eventset *set, kvm_date *pfirst, kvm_date *plast);
+
+/* Moves everything `from` holds (articles, mentions, events with their
+ * sources, claims; not advances) to the end of `set`, and empties `from`.
+ * O(1) when set is empty.  On failure set is left as it was. */
+kvm_status kvm_eventset_take(kvm_eventset *set, kvm_eventset *from, kvm_error *err);
 
 /* ---- Extraction (src/events.c) ---------------------------------------- */
 

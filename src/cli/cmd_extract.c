@@ -1,14 +1,337 @@
-/* kivumap extract: placeholder until its issue lands. */
+/* kivumap extract: articles -> places, events and stated distances (JSON,
+ * JSON Lines, ACLED-style CSV or GeoJSON).  The pipeline of DESIGN §1:
+ * read -> geoparse -> extract events -> merge duplicates -> write. */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli.h"
+#include "util.h"
+
+static const char usage[] =
+    "usage: kivumap extract [options] ARTICLE...\n"
+    "\n"
+    "Finds the places an article names, the events it reports (captures,\n"
+    "recaptures, withdrawals, clashes, shelling, agreements, displacement) and\n"
+    "the distances it states.  ARTICLE is a text file or '-' for standard input;\n"
+    "an optional first line 'date YYYY-MM-DD' gives the publication date.\n"
+    "\n"
+    "options:\n"
+    "  --format FMT      json (default), jsonl, csv (ACLED columns) or geojson\n"
+    "  --date DATE       publication date YYYY-MM-DD for every article (overrides\n"
+    "                    the date line)\n"
+    "  --jsonl           input is JSON Lines, one article per line:\n"
+    "                    {\"id\":...,\"date\":\"YYYY-MM-DD\",\"text\":...}; each line is\n"
+    "                    processed and written (one JSON line) before the next is\n"
+    "                    read, so memory stays bounded by the largest article\n"
+    "  --no-merge        keep the same event reported by several articles apart\n"
+    "  --gazetteer FILE  add places (kivumap CSV or GeoNames TSV); repeatable\n"
+    "  -o, --output FILE write to FILE (atomically) instead of standard output\n"
+    "\n"
+    "The rules and the output schema: docs/extract.md.\n";
+
+enum { FORMAT_JSON, FORMAT_JSONL, FORMAT_CSV, FORMAT_GEOJSON };
+
+typedef struct extract_options {
+    int format;
+    int format_given;
+    kvm_date date;
+    int has_date;
+    int jsonl;
+    int no_merge;
+    int mentions_only; /* hidden, for bench/extract.sh: print mention texts only */
+    const char **gazetteers;
+    size_t n_gazetteers;
+    const char *output;
+    const char **files;
+    size_t n_files;
+} extract_options;
+
+typedef struct extract_run {
+    const extract_options *opt;
+    kvm_gazetteer *gaz;
+    kvm_geoparser *parser;
+    kvm_eventset *set;
+    kvm_mention_list mentions;
+    FILE *out;
+    size_t replaced; /* invalid UTF-8 sequences in the current file */
+} extract_run;
+
+static int parse_options(int argc, char **argv, extract_options *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    opt->format = FORMAT_JSON;
+    opt->gazetteers = calloc((size_t)argc, sizeof *opt->gazetteers);
+    opt->files = calloc((size_t)argc, sizeof *opt->files);
+    if (!opt->gazetteers || !opt->files) {
+        cli_error("out of memory");
+        return KVM_EXIT_FAILURE;
+    }
+    int only_files = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        const char *value = NULL;
+        int m;
+        if (only_files || arg[0] != '-' || strcmp(arg, "-") == 0) {
+            opt->files[opt->n_files++] = arg;
+            continue;
+        }
+        if (strcmp(arg, "--") == 0) {
+            only_files = 1;
+            continue;
+        }
+        if ((m = cli_match_option(argc, argv, &i, "--format", &value)) != 0) {
+            if (m < 0)
+                return KVM_EXIT_USAGE;
+            if (strcmp(value, "json") == 0)
+                opt->format = FORMAT_JSON;
+            else if (strcmp(value, "jsonl") == 0)
+                opt->format = FORMAT_JSONL;
+            else if (strcmp(value, "csv") == 0)
+                opt->format = FORMAT_CSV;
+            else if (strcmp(value, "geojson") == 0)
+                opt->format = FORMAT_GEOJSON;
+            else
+                return cli_usage_error("extract",
+                                       "unknown format '%s' (json, jsonl, csv or geojson)", value);
+            opt->format_given = 1;
+        } else if ((m = cli_match_option(argc, argv, &i, "--date", &value)) != 0) {
+            kvm_error err = {0};
+            if (m < 0)
+                return KVM_EXIT_USAGE;
+            if (kvm_parse_date(value, &opt->date, &err) != KVM_OK || opt->date.day == 0)
+                return cli_usage_error("extract", "bad date '%s' (expected YYYY-MM-DD)", value);
+            opt->has_date = 1;
+        } else if ((m = cli_match_option(argc, argv, &i, "--gazetteer", &value)) != 0) {
+            if (m < 0)
+                return KVM_EXIT_USAGE;
+            opt->gazetteers[opt->n_gazetteers++] = value;
+        } else if ((m = cli_match_option(argc, argv, &i, "--output", &value)) != 0 ||
+                   (m = cli_match_option(argc, argv, &i, "-o", &value)) != 0) {
+            if (m < 0)
+                return KVM_EXIT_USAGE;
+            opt->output = value;
+        } else if (cli_is_flag(arg, "--jsonl")) {
+            opt->jsonl = 1;
+        } else if (cli_is_flag(arg, "--no-merge")) {
+            opt->no_merge = 1;
+        } else if (cli_is_flag(arg, "--mentions-only")) {
+            opt->mentions_only = 1;
+        } else {
+            return cli_usage_error("extract", "unknown option '%s'", arg);
+        }
+    }
+    if (opt->n_files == 0)
+        return cli_usage_error("extract", "no articles given (a file, or '-' for standard input)");
+    if (opt->jsonl) {
+        if (opt->format_given && opt->format != FORMAT_JSONL)
+            return cli_usage_error("extract", "--jsonl writes JSON Lines only (--format jsonl)");
+        opt->format = FORMAT_JSONL;
+    }
+    return KVM_EXIT_OK;
+}
+
+static void write_mentions(extract_run *run, const kvm_article *article)
+{
+    const char *text = kvm_article_text(article);
+    for (size_t m = 0; m < run->mentions.count; m++) {
+        const kvm_mention *mm = &run->mentions.items[m];
+        fwrite(text + mm->start, 1, mm->end - mm->start, run->out);
+        fputc('\n', run->out);
+    }
+}
+
+/* Geoparses and extracts one article into the run's set. */
+static kvm_status process_article(extract_run *run, kvm_article *article, kvm_error *err)
+{
+    if (run->opt->has_date)
+        kvm_article_set_date(article, run->opt->date);
+    run->replaced += kvm_article_replaced_count(article);
+    kvm_status st = kvm_geoparse(run->parser, article, &run->mentions, err);
+    if (st != KVM_OK)
+        return st;
+    if (run->opt->mentions_only) {
+        write_mentions(run, article);
+        return KVM_OK;
+    }
+    return kvm_extract_events(article, &run->mentions, run->gaz, run->set, err);
+}
+
+static void warn_replaced(extract_run *run, const char *file)
+{
+    if (run->replaced > 0)
+        fprintf(stderr, "kivumap: warning: '%s': %zu invalid UTF-8 sequence%s replaced\n", file,
+                run->replaced, run->replaced == 1 ? "" : "s");
+    run->replaced = 0;
+}
+
+/* --jsonl: one article per line, written before the next is read. */
+static int process_jsonl_file(extract_run *run, const char *path)
+{
+    FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!fp) {
+        cli_error("cannot open '%s': %s", path, strerror(errno));
+        return KVM_EXIT_FAILURE;
+    }
+    const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t got;
+    size_t line_no = 0;
+    int code = KVM_EXIT_OK;
+    kvm_error err = {0};
+    while ((got = getline(&line, &cap, fp)) >= 0) {
+        line_no++;
+        size_t len = (size_t)got;
+        size_t k = 0;
+        while (k < len && (line[k] == ' ' || line[k] == '\t' || line[k] == '\r' || line[k] == '\n'))
+            k++;
+        if (k == len)
+            continue;
+        if (len > KVM_ARTICLE_MAX_BYTES) {
+            cli_error("%s:%zu: line longer than %u bytes", name, line_no, KVM_ARTICLE_MAX_BYTES);
+            code = KVM_EXIT_FAILURE;
+            break;
+        }
+        kvm_article *article = NULL;
+        if (kvm_article_from_jsonl(line, len, name, line_no, &article, &err) != KVM_OK ||
+            process_article(run, article, &err) != KVM_OK) {
+            kvm_article_free(article);
+            code = cli_fail(&err);
+            break;
+        }
+        kvm_article_free(article);
+        if (!run->opt->mentions_only &&
+            kvm_report_write_jsonl(run->set, run->out, &err) != KVM_OK) {
+            code = cli_fail(&err);
+            break;
+        }
+        kvm_eventset_clear(run->set);
+    }
+    if (code == KVM_EXIT_OK && ferror(fp)) {
+        cli_error("cannot read '%s': %s", path, strerror(errno));
+        code = KVM_EXIT_FAILURE;
+    }
+    free(line);
+    if (fp != stdin)
+        fclose(fp);
+    warn_replaced(run, path);
+    return code;
+}
+
+static int process_text_file(extract_run *run, const char *path)
+{
+    kvm_article *article = NULL;
+    kvm_error err = {0};
+    if (kvm_article_read_file(path, &article, &err) != KVM_OK)
+        return cli_fail(&err);
+    kvm_status st = process_article(run, article, &err);
+    kvm_article_free(article);
+    warn_replaced(run, path);
+    return st == KVM_OK ? KVM_EXIT_OK : cli_fail(&err);
+}
+
+static int write_result(extract_run *run)
+{
+    kvm_error err = {0};
+    kvm_status st = KVM_OK;
+    if (run->opt->mentions_only || run->opt->jsonl)
+        return KVM_EXIT_OK;
+    if (!run->opt->no_merge)
+        st = kvm_eventset_merge_duplicates(run->set, &err);
+    if (st == KVM_OK)
+        st = kvm_eventset_compute_advances(run->set, &err);
+    if (st == KVM_OK) {
+        switch (run->opt->format) {
+        case FORMAT_JSONL:
+            st = kvm_report_write_jsonl(run->set, run->out, &err);
+            break;
+        case FORMAT_CSV:
+            st = kvm_export_events_csv(run->set, run->out, &err);
+            break;
+        case FORMAT_GEOJSON:
+            st = kvm_export_events_geojson(run->set, run->out, &err);
+            break;
+        default:
+            st = kvm_report_write_json(run->set, run->out, &err);
+            break;
+        }
+    }
+    return st == KVM_OK ? KVM_EXIT_OK : cli_fail(&err);
+}
+
+static int run_extract(const extract_options *opt)
+{
+    extract_run run;
+    memset(&run, 0, sizeof run);
+    run.opt = opt;
+    kvm_error err = {0};
+    int code = KVM_EXIT_OK;
+    kvm_outfile out = {0};
+    run.gaz = cli_load_gazetteer(opt->gazetteers, opt->n_gazetteers);
+    if (!run.gaz)
+        return KVM_EXIT_FAILURE;
+    if (kvm_geoparser_new(run.gaz, &run.parser, &err) != KVM_OK) {
+        code = cli_fail(&err);
+        goto done;
+    }
+    run.set = kvm_eventset_new();
+    if (!run.set) {
+        cli_error("out of memory");
+        code = KVM_EXIT_FAILURE;
+        goto done;
+    }
+    if (kvm_outfile_open(&out, opt->output ? opt->output : "-", &err) != KVM_OK) {
+        code = cli_fail(&err);
+        goto done;
+    }
+    run.out = out.fp;
+    int progress = opt->n_files > 1 && cli_stderr_is_tty();
+    for (size_t f = 0; f < opt->n_files && code == KVM_EXIT_OK; f++) {
+        if (progress)
+            fprintf(stderr, "\rkivumap: extract: %zu/%zu files", f + 1, opt->n_files);
+        code = opt->jsonl ? process_jsonl_file(&run, opt->files[f])
+                          : process_text_file(&run, opt->files[f]);
+    }
+    if (progress)
+        fputc('\n', stderr);
+    if (code == KVM_EXIT_OK)
+        code = write_result(&run);
+    if (code == KVM_EXIT_OK && ferror(out.fp)) {
+        cli_error("cannot write '%s': %s", opt->output ? opt->output : "standard output",
+                  strerror(errno ? errno : EIO));
+        code = KVM_EXIT_FAILURE;
+    }
+    if (code == KVM_EXIT_OK) {
+        if (!out.is_stdout && kvm_outfile_commit(&out, &err) != KVM_OK)
+            code = cli_fail(&err);
+    } else if (!out.is_stdout) {
+        kvm_outfile_abort(&out);
+    }
+done:
+    kvm_mention_list_free(&run.mentions);
+    kvm_eventset_free(run.set);
+    kvm_geoparser_free(run.parser);
+    kvm_gazetteer_free(run.gaz);
+    return out.is_stdout || !opt->output ? cli_finish_stdout(code) : code;
+}
 
 static int run(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    cli_error("'extract' is not built yet");
-    return KVM_EXIT_FAILURE;
+    extract_options opt;
+    int code = parse_options(argc, argv, &opt);
+    if (code == KVM_EXIT_OK)
+        code = run_extract(&opt);
+    free(opt.gazetteers);
+    free(opt.files);
+    return code;
 }
 
 const kvm_command kvm_cmd_extract = {
-    "extract", run, "usage: kivumap extract\n", "(not built yet)",
+    "extract",
+    run,
+    usage,
+    "places, events (captures, clashes, displacement) and stated distances",
 };

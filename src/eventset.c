@@ -1,0 +1,1196 @@
+/* The event set: articles, mentions, events, claims and advances of one run,
+ * with every string and place copied once into the set's arena. */
+#include <ctype.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "kivumap/events.h"
+#include "kivumap/geodesy.h"
+#include "util.h"
+
+/* ---- Names and rules ----------------------------------------------------- */
+
+static const struct {
+    const char *name;
+    const char *acled;
+    const char *acled_sub;
+} type_table[KVM_EVENT_TYPE_COUNT] = {
+    {"none", "", ""},
+    {"capture", "Battles", "Non-state actor overtakes territory"},
+    {"recapture", "Battles", "Government regains territory"},
+    {"clash", "Battles", "Armed clash"},
+    {"shelling", "Explosions/Remote violence", "Shelling/artillery/missile attack"},
+    {"attack", "Violence against civilians", "Attack"},
+    {"withdrawal", "Strategic developments", "Non-violent transfer of territory"},
+    {"agreement", "Strategic developments", "Agreement"},
+    {"displacement", "Displacement", "Displacement"},
+};
+
+static int type_valid(kvm_event_type type)
+{
+    return type > KVM_EVENT_NONE && type < KVM_EVENT_TYPE_COUNT;
+}
+
+const char *kvm_event_type_name(kvm_event_type type)
+{
+    return type_valid(type) ? type_table[type].name : "none";
+}
+
+kvm_event_type kvm_event_type_from_name(const char *name)
+{
+    if (!name)
+        return KVM_EVENT_NONE;
+    for (int t = KVM_EVENT_NONE + 1; t < KVM_EVENT_TYPE_COUNT; t++)
+        if (strcmp(name, type_table[t].name) == 0)
+            return (kvm_event_type)t;
+    return KVM_EVENT_NONE;
+}
+
+const char *kvm_event_type_acled(kvm_event_type type)
+{
+    return type_valid(type) ? type_table[type].acled : "";
+}
+
+const char *kvm_event_sub_type_acled(kvm_event_type type)
+{
+    return type_valid(type) ? type_table[type].acled_sub : "";
+}
+
+void kvm_event_init(kvm_event *event)
+{
+    memset(event, 0, sizeof *event);
+    event->id = "";
+    event->actor1 = "";
+    event->actor2 = "";
+    event->count_min = -1;
+    event->count_max = -1;
+    event->destination_text = "";
+    event->evidence = "";
+    event->mention = "";
+    event->method = "";
+    event->fatalities = -1;
+}
+
+const char *kvm_verdict_name(kvm_verdict verdict)
+{
+    switch (verdict) {
+    case KVM_VERDICT_CONSISTENT: return "consistent";
+    case KVM_VERDICT_ROAD_PLAUSIBLE: return "road-plausible";
+    case KVM_VERDICT_INCONSISTENT: return "inconsistent";
+    case KVM_VERDICT_NONE: break;
+    }
+    return "none";
+}
+
+/* Tolerance on the ratio limits so that "110 km stated, 100 computed" is
+ * exactly on the 10 % line, whatever the last bit of 110.0 / 100.0. */
+#define RATIO_EPS 1e-9
+
+kvm_verdict kvm_verdict_for(double stated_km, double computed_km, double *pratio)
+{
+    double ratio = 0.0;
+    kvm_verdict v;
+    if (!(stated_km > 0.0) || !(computed_km >= 0.0) || !isfinite(stated_km) ||
+        !isfinite(computed_km)) {
+        v = KVM_VERDICT_NONE;
+    } else if (computed_km == 0.0) {
+        v = KVM_VERDICT_INCONSISTENT;
+    } else {
+        ratio = stated_km / computed_km;
+        if (fabs(ratio - 1.0) <= 0.10 + RATIO_EPS)
+            v = KVM_VERDICT_CONSISTENT;
+        else if (ratio > 1.10 && ratio <= 1.6 + RATIO_EPS)
+            v = KVM_VERDICT_ROAD_PLAUSIBLE;
+        else
+            v = KVM_VERDICT_INCONSISTENT;
+    }
+    if (pratio)
+        *pratio = ratio;
+    return v;
+}
+
+/* ---- String tables ------------------------------------------------------- */
+
+typedef struct tab_slot {
+    const char *key; /* NULL: empty */
+    size_t len;
+    size_t hash;
+    size_t value;
+} tab_slot;
+
+typedef struct strtab {
+    tab_slot *slots;
+    size_t cap; /* power of two or 0 */
+    size_t count;
+} strtab;
+
+static size_t hash_bytes(const char *s, size_t len)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ull;
+    }
+    return (size_t)(h ^ (h >> 29));
+}
+
+/* The slot holding key, or the empty slot where it would go.  cap > 0. */
+static tab_slot *tab_find(const strtab *t, const char *key, size_t len, size_t hash)
+{
+    size_t mask = t->cap - 1;
+    for (size_t i = hash & mask;; i = (i + 1) & mask) {
+        tab_slot *s = &t->slots[i];
+        if (!s->key)
+            return s;
+        if (s->hash == hash && s->len == len && memcmp(s->key, key, len) == 0)
+            return s;
+    }
+}
+
+/* Room for one more entry; -1 if out of memory. */
+static int tab_reserve(strtab *t)
+{
+    if (t->cap && (t->count + 1) * 4 <= t->cap * 3)
+        return 0;
+    size_t cap = t->cap ? t->cap * 2 : 64;
+    if (cap < t->cap)
+        return -1;
+    tab_slot *slots = kvm_alloc_array(cap, sizeof *slots);
+    if (!slots)
+        return -1;
+    memset(slots, 0, cap * sizeof *slots);
+    strtab bigger = {slots, cap, t->count};
+    for (size_t i = 0; i < t->cap; i++)
+        if (t->slots[i].key)
+            *tab_find(&bigger, t->slots[i].key, t->slots[i].len, t->slots[i].hash) = t->slots[i];
+    free(t->slots);
+    *t = bigger;
+    return 0;
+}
+
+static void tab_clear(strtab *t)
+{
+    if (t->slots)
+        memset(t->slots, 0, t->cap * sizeof *t->slots);
+    t->count = 0;
+}
+
+/* ---- The set ---------------------------------------------------------------- */
+
+typedef struct article_rec {
+    kvm_article_info info; /* public view; mentions/texts point to the arrays below */
+    kvm_mention *mentions;
+    const char **texts;
+    size_t mention_cap;
+    size_t text_cap;
+    const char *stem; /* for event ids */
+    size_t n_events;  /* events added with this article first, for ids */
+} article_rec;
+
+typedef struct source_list {
+    size_t *items; /* NULL while the event has one source (event.article) */
+    size_t cap;
+} source_list;
+
+struct kvm_eventset {
+    kvm_status status;
+    kvm_arena arena;
+    strtab strings; /* interned strings, value unused */
+    strtab place_ids; /* id -> index into places */
+    strtab stems;     /* article stems in use */
+
+    const kvm_place **places;
+    size_t *place_mention_counts;
+    size_t n_places, places_cap, counts_cap;
+
+    article_rec *articles;
+    size_t n_articles, articles_cap;
+    size_t articles_initialised; /* records whose arrays are owned (kept by clear) */
+
+    kvm_event *events;
+    source_list *sources;
+    size_t n_events, events_cap, sources_cap;
+
+    kvm_claim *claims;
+    size_t n_claims, claims_cap;
+
+    kvm_advance *advances;
+    size_t n_advances, advances_cap;
+};
+
+kvm_eventset *kvm_eventset_new(void)
+{
+    kvm_eventset *set = calloc(1, sizeof *set);
+    if (!set)
+        return NULL;
+    kvm_arena_init(&set->arena, 256u * 1024u);
+    return set;
+}
+
+static void free_sources(kvm_eventset *set)
+{
+    for (size_t i = 0; i < set->n_events; i++) {
+        free(set->sources[i].items);
+        set->sources[i].items = NULL;
+        set->sources[i].cap = 0;
+    }
+}
+
+void kvm_eventset_free(kvm_eventset *set)
+{
+    if (!set)
+        return;
+    free_sources(set);
+    for (size_t i = 0; i < set->articles_initialised; i++) {
+        free(set->articles[i].mentions);
+        free(set->articles[i].texts);
+    }
+    free(set->articles);
+    free(set->events);
+    free(set->sources);
+    free(set->claims);
+    free(set->advances);
+    free(set->places);
+    free(set->place_mention_counts);
+    free(set->strings.slots);
+    free(set->place_ids.slots);
+    free(set->stems.slots);
+    kvm_arena_free(&set->arena);
+    free(set);
+}
+
+kvm_status kvm_eventset_status(const kvm_eventset *set)
+{
+    return set ? set->status : KVM_ERR_INVALID;
+}
+
+void kvm_eventset_clear(kvm_eventset *set)
+{
+    if (!set)
+        return;
+    free_sources(set);
+    set->status = KVM_OK;
+    kvm_arena_reset(&set->arena);
+    tab_clear(&set->strings);
+    tab_clear(&set->place_ids);
+    tab_clear(&set->stems);
+    set->n_places = 0;
+    set->n_articles = 0;
+    set->n_events = 0;
+    set->n_claims = 0;
+    set->n_advances = 0;
+}
+
+static void fail(kvm_eventset *set, kvm_status code)
+{
+    if (set->status == KVM_OK)
+        set->status = code;
+}
+
+/* The set's copy of s[0..len) (one copy per distinct string); "" for empty. */
+static const char *intern_n(kvm_eventset *set, const char *s, size_t len)
+{
+    if (!s || len == 0)
+        return "";
+    size_t hash = hash_bytes(s, len);
+    if (tab_reserve(&set->strings) != 0) {
+        fail(set, KVM_ERR_NOMEM);
+        return NULL;
+    }
+    tab_slot *slot = tab_find(&set->strings, s, len, hash);
+    if (slot->key)
+        return slot->key;
+    char *copy = kvm_arena_strndup(&set->arena, s, len);
+    if (!copy) {
+        fail(set, KVM_ERR_NOMEM);
+        return NULL;
+    }
+    slot->key = copy;
+    slot->len = len;
+    slot->hash = hash;
+    set->strings.count++;
+    return copy;
+}
+
+static const char *intern(kvm_eventset *set, const char *s)
+{
+    return intern_n(set, s, s ? strlen(s) : 0);
+}
+
+/* Index of the interned place with this id, or (size_t)-1. */
+static size_t place_index(const kvm_eventset *set, const char *id)
+{
+    if (!set->place_ids.cap || !id)
+        return (size_t)-1;
+    size_t len = strlen(id);
+    tab_slot *slot = tab_find(&set->place_ids, id, len, hash_bytes(id, len));
+    return slot->key ? slot->value : (size_t)-1;
+}
+
+const kvm_place *kvm_eventset_intern_place(kvm_eventset *set, const kvm_place *place)
+{
+    if (!set || !place || set->status != KVM_OK)
+        return NULL;
+    const char *id = place->id ? place->id : "";
+    size_t len = strlen(id);
+    size_t hash = hash_bytes(id, len);
+    if (tab_reserve(&set->place_ids) != 0) {
+        fail(set, KVM_ERR_NOMEM);
+        return NULL;
+    }
+    tab_slot *slot = tab_find(&set->place_ids, id, len, hash);
+    if (slot->key)
+        return set->places[slot->value];
+    if (kvm_grow((void **)&set->places, &set->places_cap, set->n_places + 1,
+                 sizeof *set->places) != 0 ||
+        kvm_grow((void **)&set->place_mention_counts, &set->counts_cap, set->n_places + 1,
+                 sizeof *set->place_mention_counts) != 0) {
+        fail(set, KVM_ERR_NOMEM);
+        return NULL;
+    }
+    kvm_place *copy = kvm_arena_alloc(&set->arena, sizeof *copy);
+    if (!copy) {
+        fail(set, KVM_ERR_NOMEM);
+        return NULL;
+    }
+    *copy = *place;
+    copy->id = intern_n(set, id, len);
+    copy->name = intern(set, place->name);
+    copy->alt_names = intern(set, place->alt_names);
+    copy->admin2 = intern(set, place->admin2);
+    copy->admin1 = intern(set, place->admin1);
+    copy->country = intern(set, place->country);
+    copy->source = intern(set, place->source);
+    if (set->status != KVM_OK)
+        return NULL;
+    /* The table may have grown while interning the strings. */
+    slot = tab_find(&set->place_ids, id, len, hash);
+    slot->key = copy->id;
+    slot->len = len;
+    slot->hash = hash;
+    slot->value = set->n_places;
+    set->place_ids.count++;
+    set->places[set->n_places] = copy;
+    set->place_mention_counts[set->n_places] = 0;
+    set->n_places++;
+    return copy;
+}
+
+/* NULL stays NULL; anything else is interned (NULL result = sticky error). */
+static int intern_optional_place(kvm_eventset *set, const kvm_place *in, const kvm_place **pout)
+{
+    *pout = NULL;
+    if (!in)
+        return 0;
+    *pout = kvm_eventset_intern_place(set, in);
+    return *pout ? 0 : -1;
+}
+
+/* ---- Articles and mentions --------------------------------------------- */
+
+/* "dir/123_abc.txt" -> "123_abc"; "reuters-2025-01-27" stays; an extension
+ * is dropped only when it has a letter ("x.001" stays "x.001"). */
+static void article_stem(const char *name, const char **pstem, size_t *plen)
+{
+    const char *base = strrchr(name, '/');
+    base = base ? base + 1 : name;
+    size_t len = strlen(base);
+    const char *dot = strrchr(base, '.');
+    if (dot && dot != base) {
+        size_t ext = len - (size_t)(dot - base) - 1;
+        int letter = 0, alnum = 1;
+        for (const char *c = dot + 1; *c; c++) {
+            letter |= isalpha((unsigned char)*c) != 0;
+            alnum &= isalnum((unsigned char)*c) != 0;
+        }
+        if (ext >= 1 && ext <= 5 && letter && alnum)
+            len = (size_t)(dot - base);
+    }
+    if (len == 0) {
+        base = "article";
+        len = 7;
+    }
+    *pstem = base;
+    *plen = len;
+}
+
+/* A stem not used by an earlier article: "x", then "x-2", "x-3"... */
+static const char *unique_stem(kvm_eventset *set, const char *name)
+{
+    const char *base;
+    size_t len;
+    article_stem(name, &base, &len);
+    kvm_buf buf;
+    kvm_buf_init(&buf);
+    kvm_buf_append(&buf, base, len);
+    for (unsigned n = 2;; n++) {
+        if (buf.failed || tab_reserve(&set->stems) != 0) {
+            kvm_buf_free(&buf);
+            fail(set, KVM_ERR_NOMEM);
+            return NULL;
+        }
+        size_t hash = hash_bytes(buf.data, buf.len);
+        tab_slot *slot = tab_find(&set->stems, buf.data, buf.len, hash);
+        if (!slot->key) {
+            const char *stem = intern_n(set, buf.data, buf.len);
+            kvm_buf_free(&buf);
+            if (!stem)
+                return NULL;
+            slot = tab_find(&set->stems, stem, strlen(stem), hash);
+            slot->key = stem;
+            slot->len = strlen(stem);
+            slot->hash = hash;
+            set->stems.count++;
+            return stem;
+        }
+        buf.len = 0;
+        kvm_buf_append(&buf, base, len);
+        kvm_buf_printf(&buf, "-%u", n);
+    }
+}
+
+size_t kvm_eventset_add_article(kvm_eventset *set, const char *name, kvm_date date)
+{
+    if (!set || set->status != KVM_OK)
+        return (size_t)-1;
+    if (kvm_grow((void **)&set->articles, &set->articles_cap, set->n_articles + 1,
+                 sizeof *set->articles) != 0) {
+        fail(set, KVM_ERR_NOMEM);
+        return (size_t)-1;
+    }
+    const char *copy = intern(set, name ? name : "");
+    const char *stem = copy ? unique_stem(set, copy) : NULL;
+    if (!stem)
+        return (size_t)-1;
+    size_t index = set->n_articles;
+    article_rec *rec = &set->articles[index];
+    if (index >= set->articles_initialised) {
+        memset(rec, 0, sizeof *rec);
+        set->articles_initialised = index + 1;
+    }
+    rec->info.name = copy;
+    rec->info.date = date;
+    rec->info.n_mentions = 0;
+    rec->info.mentions = rec->mentions;
+    rec->info.mention_texts = rec->texts;
+    rec->stem = stem;
+    rec->n_events = 0;
+    set->n_articles++;
+    return index;
+}
+
+void kvm_eventset_add_mention(kvm_eventset *set, size_t article, const kvm_mention *mention,
+                              const char *text)
+{
+    if (!set || set->status != KVM_OK)
+        return;
+    if (article >= set->n_articles || !mention) {
+        fail(set, KVM_ERR_INVALID);
+        return;
+    }
+    article_rec *rec = &set->articles[article];
+    size_t n = rec->info.n_mentions;
+    if (kvm_grow((void **)&rec->mentions, &rec->mention_cap, n + 1, sizeof *rec->mentions) != 0 ||
+        kvm_grow((void **)&rec->texts, &rec->text_cap, n + 1, sizeof *rec->texts) != 0) {
+        fail(set, KVM_ERR_NOMEM);
+        return;
+    }
+    kvm_mention m = *mention;
+    if (intern_optional_place(set, mention->place, &m.place) != 0)
+        return;
+    m.method = intern(set, mention->method);
+    const char *t = intern(set, text);
+    if (!m.method || !t)
+        return;
+    rec->mentions[n] = m;
+    rec->texts[n] = t;
+    rec->info.n_mentions = n + 1;
+    rec->info.mentions = rec->mentions;
+    rec->info.mention_texts = rec->texts;
+    if (m.place)
+        set->place_mention_counts[place_index(set, m.place->id)]++;
+}
+
+size_t kvm_eventset_article_count(const kvm_eventset *set)
+{
+    return set ? set->n_articles : 0;
+}
+
+const kvm_article_info *kvm_eventset_article(const kvm_eventset *set, size_t index)
+{
+    return set && index < set->n_articles ? &set->articles[index].info : NULL;
+}
+
+/* ---- Events ----------------------------------------------------------------- */
+
+/* Points each one-source event's `sources` at its own `article` field (the
+ * events array may have moved). */
+static void fix_source_pointers(kvm_eventset *set)
+{
+    for (size_t i = 0; i < set->n_events; i++) {
+        kvm_event *e = &set->events[i];
+        e->sources = set->sources[i].items ? set->sources[i].items : &e->article;
+    }
+}
+
+size_t kvm_eventset_add_event(kvm_eventset *set, const kvm_event *event)
+{
+    if (!set || set->status != KVM_OK)
+        return (size_t)-1;
+    if (!event || event->article >= set->n_articles || !type_valid(event->type)) {
+        fail(set, KVM_ERR_INVALID);
+        return (size_t)-1;
+    }
+    kvm_event *old = set->events;
+    if (kvm_grow((void **)&set->events, &set->events_cap, set->n_events + 1,
+                 sizeof *set->events) != 0 ||
+        kvm_grow((void **)&set->sources, &set->sources_cap, set->n_events + 1,
+                 sizeof *set->sources) != 0) {
+        fail(set, KVM_ERR_NOMEM);
+        return (size_t)-1;
+    }
+    if (set->events != old)
+        fix_source_pointers(set);
+    kvm_event e = *event;
+    article_rec *rec = &set->articles[event->article];
+    if (intern_optional_place(set, event->place, &e.place) != 0 ||
+        intern_optional_place(set, event->origin, &e.origin) != 0 ||
+        intern_optional_place(set, event->destination, &e.destination) != 0)
+        return (size_t)-1;
+    if (event->id && event->id[0]) {
+        e.id = intern(set, event->id);
+    } else {
+        kvm_buf buf;
+        kvm_buf_init(&buf);
+        kvm_buf_printf(&buf, "%s-%zu", rec->stem, rec->n_events + 1);
+        e.id = buf.failed ? NULL : intern_n(set, buf.data, buf.len);
+        kvm_buf_free(&buf);
+        if (!e.id)
+            fail(set, KVM_ERR_NOMEM);
+    }
+    e.actor1 = intern(set, event->actor1);
+    e.actor2 = intern(set, event->actor2);
+    e.destination_text = intern(set, event->destination_text);
+    e.evidence = intern(set, event->evidence);
+    e.mention = intern(set, event->mention);
+    e.method = intern(set, event->method);
+    if (set->status != KVM_OK)
+        return (size_t)-1;
+    size_t index = set->n_events++;
+    set->events[index] = e;
+    set->events[index].sources = &set->events[index].article;
+    set->events[index].n_sources = 1;
+    set->sources[index].items = NULL;
+    set->sources[index].cap = 0;
+    rec->n_events++;
+    return index;
+}
+
+void kvm_eventset_add_event_source(kvm_eventset *set, size_t event, size_t article)
+{
+    if (!set || set->status != KVM_OK)
+        return;
+    if (event >= set->n_events || article >= set->n_articles) {
+        fail(set, KVM_ERR_INVALID);
+        return;
+    }
+    kvm_event *e = &set->events[event];
+    for (size_t i = 0; i < e->n_sources; i++)
+        if (e->sources[i] == article)
+            return;
+    source_list *list = &set->sources[event];
+    if (!list->items) {
+        if (kvm_grow((void **)&list->items, &list->cap, 2, sizeof *list->items) != 0) {
+            fail(set, KVM_ERR_NOMEM);
+            return;
+        }
+        list->items[0] = e->article;
+    } else if (kvm_grow((void **)&list->items, &list->cap, e->n_sources + 1,
+                        sizeof *list->items) != 0) {
+        fail(set, KVM_ERR_NOMEM);
+        return;
+    }
+    list->items[e->n_sources++] = article;
+    e->sources = list->items;
+}
+
+size_t kvm_eventset_event_count(const kvm_eventset *set)
+{
+    return set ? set->n_events : 0;
+}
+
+const kvm_event *kvm_eventset_event(const kvm_eventset *set, size_t index)
+{
+    return set && index < set->n_events ? &set->events[index] : NULL;
+}
+
+/* ---- Claims -------------------------------------------------------------------- */
+
+size_t kvm_eventset_add_claim(kvm_eventset *set, const kvm_claim *claim)
+{
+    if (!set || set->status != KVM_OK)
+        return (size_t)-1;
+    if (!claim || claim->article >= set->n_articles) {
+        fail(set, KVM_ERR_INVALID);
+        return (size_t)-1;
+    }
+    if (kvm_grow((void **)&set->claims, &set->claims_cap, set->n_claims + 1,
+                 sizeof *set->claims) != 0) {
+        fail(set, KVM_ERR_NOMEM);
+        return (size_t)-1;
+    }
+    kvm_claim c = *claim;
+    if (intern_optional_place(set, claim->from, &c.from) != 0 ||
+        intern_optional_place(set, claim->to, &c.to) != 0)
+        return (size_t)-1;
+    c.direction = intern(set, claim->direction);
+    c.qualifier = intern(set, claim->qualifier);
+    c.evidence = intern(set, claim->evidence);
+    if (set->status != KVM_OK)
+        return (size_t)-1;
+    set->claims[set->n_claims] = c;
+    return set->n_claims++;
+}
+
+size_t kvm_eventset_claim_count(const kvm_eventset *set)
+{
+    return set ? set->n_claims : 0;
+}
+
+const kvm_claim *kvm_eventset_claim(const kvm_eventset *set, size_t index)
+{
+    return set && index < set->n_claims ? &set->claims[index] : NULL;
+}
+
+/* ---- Places -------------------------------------------------------------------- */
+
+size_t kvm_eventset_place_count(const kvm_eventset *set)
+{
+    return set ? set->n_places : 0;
+}
+
+const kvm_place *kvm_eventset_place(const kvm_eventset *set, size_t index)
+{
+    return set && index < set->n_places ? set->places[index] : NULL;
+}
+
+size_t kvm_eventset_place_mentions(const kvm_eventset *set, const kvm_place *place)
+{
+    if (!set || !place)
+        return 0;
+    size_t i = place_index(set, place->id);
+    return i == (size_t)-1 ? 0 : set->place_mention_counts[i];
+}
+
+const kvm_place *kvm_eventset_find_place(const kvm_eventset *set, const char *id)
+{
+    if (!set)
+        return NULL;
+    size_t i = place_index(set, id);
+    return i == (size_t)-1 ? NULL : set->places[i];
+}
+
+/* ---- Dates ------------------------------------------------------------------------ */
+
+void kvm_eventset_date_range(const kvm_eventset *set, kvm_date *pfirst, kvm_date *plast)
+{
+    kvm_date first = {0, 0, 0}, last = {0, 0, 0};
+    for (size_t i = 0; set && i < set->n_events; i++) {
+        const kvm_event *e = &set->events[i];
+        if (e->historical || e->date.year == 0)
+            continue;
+        if (first.year == 0 || kvm_date_compare(e->date, first) < 0)
+            first = e->date;
+        if (last.year == 0 || kvm_date_compare(e->date, last) > 0)
+            last = e->date;
+    }
+    if (pfirst)
+        *pfirst = first;
+    if (plast)
+        *plast = last;
+}
+
+/* The precision a date really has: its time_precision, made coarser when
+ * the day or month is missing.  0 when there is no date. */
+static int effective_precision(const kvm_event *e)
+{
+    if (e->date.year == 0)
+        return 0;
+    int p = e->time_precision >= KVM_TIME_DAY ? e->time_precision : KVM_TIME_DAY;
+    if (e->date.month == 0)
+        return KVM_TIME_YEAR;
+    if (e->date.day == 0 && p < KVM_TIME_MONTH)
+        return KVM_TIME_MONTH;
+    return p > KVM_TIME_YEAR ? KVM_TIME_YEAR : p;
+}
+
+/* Two reports may describe one event: no date on either side, the same
+ * date, or the coarser one containing the finer (same year / same month /
+ * within 7 days for a week). */
+static int dates_compatible(const kvm_event *a, const kvm_event *b)
+{
+    int pa = effective_precision(a), pb = effective_precision(b);
+    if (pa == 0 || pb == 0)
+        return 1;
+    int coarse = pa > pb ? pa : pb;
+    switch (coarse) {
+    case KVM_TIME_YEAR:
+        return a->date.year == b->date.year;
+    case KVM_TIME_MONTH:
+        return a->date.year == b->date.year && a->date.month == b->date.month;
+    case KVM_TIME_WEEK:
+        return labs(kvm_date_to_days(a->date) - kvm_date_to_days(b->date)) <= 7;
+    default:
+        return kvm_date_compare(a->date, b->date) == 0;
+    }
+}
+
+/* 1 if a's date is more precise than b's (known beats unknown). */
+static int more_precise(const kvm_event *a, const kvm_event *b)
+{
+    int pa = effective_precision(a), pb = effective_precision(b);
+    if (pa == 0)
+        return 0;
+    return pb == 0 || pa < pb;
+}
+
+static int actor_equal(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++)
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+            return 0;
+    return *a == *b;
+}
+
+/* ---- Merging duplicates ------------------------------------------------------- */
+
+typedef struct merge_group {
+    size_t rep;        /* event whose fields are kept */
+    size_t first;      /* earliest member (position of the merged event) */
+    const char *actor; /* first named actor among the members */
+    size_t *members;
+    size_t n_members, cap;
+} merge_group;
+
+static const kvm_event *merge_sort_events; /* qsort has no context argument */
+
+static int compare_merge_key(const void *pa, const void *pb)
+{
+    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+    const kvm_event *ea = &merge_sort_events[a], *eb = &merge_sort_events[b];
+    if (ea->type != eb->type)
+        return ea->type < eb->type ? -1 : 1;
+    uintptr_t qa = (uintptr_t)ea->place, qb = (uintptr_t)eb->place;
+    if (qa != qb)
+        return qa < qb ? -1 : 1;
+    return a < b ? -1 : a > b;
+}
+
+static int mergeable(const kvm_event *e)
+{
+    return !e->historical && e->place != NULL;
+}
+
+/* May event e join group g (whose representative is rep)? */
+static int joins(const merge_group *g, const kvm_event *rep, const kvm_event *e)
+{
+    if (g->actor[0] && e->actor1[0] && !actor_equal(g->actor, e->actor1))
+        return 0;
+    if (e->type == KVM_EVENT_DISPLACEMENT &&
+        (e->count_min != rep->count_min || e->count_max != rep->count_max))
+        return 0;
+    return dates_compatible(rep, e);
+}
+
+static int compare_size(const void *pa, const void *pb)
+{
+    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+    return a < b ? -1 : a > b;
+}
+
+static int compare_group_first(const void *pa, const void *pb)
+{
+    const merge_group *a = pa, *b = pb;
+    return a->first < b->first ? -1 : a->first > b->first;
+}
+
+/* Builds the merged source list of a group: the representative's first
+ * article, then every other source in ascending order. */
+static kvm_status group_sources(const kvm_eventset *set, const merge_group *g, size_t **pitems,
+                                size_t *pn)
+{
+    size_t total = 0;
+    for (size_t m = 0; m < g->n_members; m++)
+        total += set->events[g->members[m]].n_sources;
+    size_t *items = kvm_alloc_array(total, sizeof *items);
+    if (!items)
+        return KVM_ERR_NOMEM;
+    size_t head = set->events[g->rep].article, n = 0;
+    for (size_t m = 0; m < g->n_members; m++) {
+        const kvm_event *e = &set->events[g->members[m]];
+        for (size_t s = 0; s < e->n_sources; s++)
+            if (e->sources[s] != head)
+                items[n++] = e->sources[s];
+    }
+    qsort(items, n, sizeof *items, compare_size);
+    size_t out = 0;
+    for (size_t i = 0; i < n; i++)
+        if (out == 0 || items[out - 1] != items[i])
+            items[out++] = items[i];
+    memmove(items + 1, items, out * sizeof *items);
+    items[0] = head;
+    *pitems = items;
+    *pn = out + 1;
+    return KVM_OK;
+}
+
+static void free_groups(merge_group *groups, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(groups[i].members);
+    free(groups);
+}
+
+kvm_status kvm_eventset_merge_duplicates(kvm_eventset *set, kvm_error *err)
+{
+    if (!set)
+        return kvm_error_set(err, KVM_ERR_INVALID, "no event set");
+    if (set->status != KVM_OK)
+        return kvm_error_set(err, set->status, "event set: %s",
+                             kvm_status_to_string(set->status));
+    size_t n = set->n_events;
+    if (n < 2)
+        return KVM_OK;
+    size_t *order = kvm_alloc_array(n, sizeof *order);
+    merge_group *groups = kvm_alloc_array(n, sizeof *groups);
+    size_t *run_groups = kvm_alloc_array(n, sizeof *run_groups);
+    kvm_event *merged = kvm_alloc_array(n, sizeof *merged);
+    source_list *merged_sources = kvm_alloc_array(n, sizeof *merged_sources);
+    size_t n_groups = 0;
+    kvm_status status = KVM_OK;
+    if (!order || !groups || !run_groups || !merged || !merged_sources) {
+        status = KVM_ERR_NOMEM;
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++)
+        order[i] = i;
+    merge_sort_events = set->events;
+    qsort(order, n, sizeof *order, compare_merge_key);
+
+    /* Within each run of one (type, place), each event joins the first
+     * compatible group or starts one. */
+    for (size_t start = 0; start < n;) {
+        size_t end = start + 1;
+        const kvm_event *head = &set->events[order[start]];
+        while (end < n && set->events[order[end]].type == head->type &&
+               set->events[order[end]].place == head->place)
+            end++;
+        size_t n_run = 0;
+        for (size_t k = start; k < end; k++) {
+            size_t idx = order[k];
+            const kvm_event *e = &set->events[idx];
+            merge_group *g = NULL;
+            if (mergeable(e)) {
+                for (size_t r = 0; r < n_run && !g; r++)
+                    if (joins(&groups[run_groups[r]], &set->events[groups[run_groups[r]].rep], e))
+                        g = &groups[run_groups[r]];
+            }
+            if (!g) {
+                g = &groups[n_groups];
+                memset(g, 0, sizeof *g);
+                g->rep = idx;
+                g->first = idx;
+                g->actor = e->actor1;
+                if (mergeable(e))
+                    run_groups[n_run++] = n_groups;
+                n_groups++;
+            } else {
+                if (more_precise(e, &set->events[g->rep]))
+                    g->rep = idx;
+                if (!g->actor[0])
+                    g->actor = e->actor1;
+            }
+            if (kvm_grow((void **)&g->members, &g->cap, g->n_members + 1, sizeof *g->members) !=
+                0) {
+                status = KVM_ERR_NOMEM;
+                goto done;
+            }
+            g->members[g->n_members++] = idx;
+        }
+        start = end;
+    }
+    if (n_groups == n)
+        goto done; /* nothing to merge */
+
+    qsort(groups, n_groups, sizeof *groups, compare_group_first);
+    for (size_t i = 0; i < n_groups; i++) {
+        merge_group *g = &groups[i];
+        merged[i] = set->events[g->rep];
+        if (!merged[i].actor1[0])
+            merged[i].actor1 = g->actor;
+        merged_sources[i].items = NULL;
+        merged_sources[i].cap = 0;
+        if (g->n_members == 1) {
+            merged_sources[i] = set->sources[g->rep];
+            set->sources[g->rep].items = NULL; /* moved */
+            merged[i].n_sources = set->events[g->rep].n_sources;
+            continue;
+        }
+        size_t *items, count;
+        if ((status = group_sources(set, g, &items, &count)) != KVM_OK) {
+            for (size_t j = 0; j < i; j++) /* give moved lists back */
+                if (groups[j].n_members == 1)
+                    set->sources[groups[j].rep] = merged_sources[j];
+                else
+                    free(merged_sources[j].items);
+            goto done;
+        }
+        merged_sources[i].items = count > 1 ? items : NULL;
+        merged_sources[i].cap = count;
+        merged[i].n_sources = count;
+        if (count == 1)
+            free(items);
+    }
+    free_sources(set);
+    memcpy(set->events, merged, n_groups * sizeof *merged);
+    memcpy(set->sources, merged_sources, n_groups * sizeof *merged_sources);
+    set->n_events = n_groups;
+    fix_source_pointers(set);
+
+done:
+    if (groups)
+        free_groups(groups, n_groups);
+    free(order);
+    free(run_groups);
+    free(merged);
+    free(merged_sources);
+    if (status != KVM_OK)
+        return kvm_error_set(err, status, "cannot merge events: %s",
+                             kvm_status_to_string(status));
+    return KVM_OK;
+}
+
+/* ---- Advances ------------------------------------------------------------------ */
+
+static const kvm_event *advance_sort_events;
+
+/* Actor (case-insensitive), then date (unknown last), article, position. */
+static int compare_capture(const void *pa, const void *pb)
+{
+    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+    const kvm_event *ea = &advance_sort_events[a], *eb = &advance_sort_events[b];
+    for (const char *x = ea->actor1, *y = eb->actor1;; x++, y++) {
+        int cx = tolower((unsigned char)*x), cy = tolower((unsigned char)*y);
+        if (cx != cy)
+            return cx < cy ? -1 : 1;
+        if (!cx)
+            break;
+    }
+    int ka = ea->date.year != 0, kb = eb->date.year != 0;
+    if (ka != kb)
+        return ka ? -1 : 1;
+    int c = kvm_date_compare(ea->date, eb->date);
+    if (c)
+        return c;
+    if (ea->article != eb->article)
+        return ea->article < eb->article ? -1 : 1;
+    if (ea->mention_start != eb->mention_start)
+        return ea->mention_start < eb->mention_start ? -1 : 1;
+    return a < b ? -1 : a > b;
+}
+
+static int is_advance_capture(const kvm_event *e)
+{
+    return e->type == KVM_EVENT_CAPTURE && !e->historical && e->claimed != -1 && e->place &&
+           e->geo_precision == KVM_GEO_TOWN && kvm_place_kind_is_settlement(e->place->kind) &&
+           e->actor1[0];
+}
+
+static kvm_lonlat place_lonlat(const kvm_place *p)
+{
+    kvm_lonlat ll = {p->lon, p->lat};
+    return ll;
+}
+
+static kvm_status add_advance(kvm_eventset *set, const kvm_event *from, const kvm_event *to,
+                              size_t sequence, const char *actor)
+{
+    double km = 0.0, az = 0.0;
+    kvm_status s = kvm_geodesic_inverse(place_lonlat(from->place), place_lonlat(to->place), &km,
+                                        &az, NULL);
+    if (s != KVM_OK)
+        return s;
+    if (kvm_grow((void **)&set->advances, &set->advances_cap, set->n_advances + 1,
+                 sizeof *set->advances) != 0)
+        return KVM_ERR_NOMEM;
+    kvm_buf ids;
+    kvm_buf_init(&ids);
+    kvm_buf_printf(&ids, "%s;%s", from->id, to->id);
+    const char *event_ids = ids.failed ? NULL : intern_n(set, ids.data, ids.len);
+    kvm_buf_free(&ids);
+    if (!event_ids)
+        return KVM_ERR_NOMEM;
+    kvm_advance *adv = &set->advances[set->n_advances++];
+    adv->actor = actor;
+    adv->from = from->place;
+    adv->to = to->place;
+    adv->date_from = from->date;
+    adv->date_to = to->date;
+    adv->dist_km = km;
+    adv->bearing_deg = az < 0 ? az + 360.0 : az;
+    adv->sequence = sequence;
+    adv->event_ids = event_ids;
+    return KVM_OK;
+}
+
+kvm_status kvm_eventset_compute_advances(kvm_eventset *set, kvm_error *err)
+{
+    if (!set)
+        return kvm_error_set(err, KVM_ERR_INVALID, "no event set");
+    if (set->status != KVM_OK)
+        return kvm_error_set(err, set->status, "event set: %s",
+                             kvm_status_to_string(set->status));
+    set->n_advances = 0;
+    size_t n = 0;
+    size_t *caps = kvm_alloc_array(set->n_events, sizeof *caps);
+    size_t *seen = kvm_alloc_array(set->n_events, sizeof *seen); /* captures kept so far */
+    kvm_status status = KVM_OK;
+    if (!caps || !seen) {
+        status = KVM_ERR_NOMEM;
+        goto done;
+    }
+    for (size_t i = 0; i < set->n_events; i++)
+        if (is_advance_capture(&set->events[i]))
+            caps[n++] = i;
+    advance_sort_events = set->events;
+    qsort(caps, n, sizeof *caps, compare_capture);
+    for (size_t start = 0; start < n;) {
+        const kvm_event *head = &set->events[caps[start]];
+        size_t end = start + 1;
+        while (end < n && actor_equal(set->events[caps[end]].actor1, head->actor1))
+            end++;
+        size_t n_seen = 0, sequence = 0;
+        for (size_t k = start; k < end; k++) {
+            const kvm_event *e = &set->events[caps[k]];
+            size_t nearest = (size_t)-1;
+            double best = 0.0;
+            int repeat = 0;
+            for (size_t j = 0; j < n_seen && !repeat; j++) {
+                const kvm_event *prev = &set->events[seen[j]];
+                if (prev->place == e->place) {
+                    repeat = 1;
+                    break;
+                }
+                double km = 0.0;
+                if ((status = kvm_geodesic_inverse(place_lonlat(prev->place),
+                                                   place_lonlat(e->place), &km, NULL, NULL)) !=
+                    KVM_OK)
+                    goto done;
+                if (nearest == (size_t)-1 || km < best) {
+                    nearest = j;
+                    best = km;
+                }
+            }
+            if (repeat)
+                continue;
+            if (nearest != (size_t)-1 &&
+                (status = add_advance(set, &set->events[seen[nearest]], e, ++sequence,
+                                      head->actor1)) != KVM_OK)
+                goto done;
+            seen[n_seen++] = caps[k];
+        }
+        start = end;
+    }
+done:
+    free(caps);
+    free(seen);
+    if (status != KVM_OK) {
+        set->n_advances = 0;
+        return kvm_error_set(err, status, "cannot compute advances: %s",
+                             kvm_status_to_string(status));
+    }
+    return KVM_OK;
+}
+
+size_t kvm_eventset_advance_count(const kvm_eventset *set)
+{
+    return set ? set->n_advances : 0;
+}
+
+const kvm_advance *kvm_eventset_advance(const kvm_eventset *set, size_t index)
+{
+    return set && index < set->n_advances ? &set->advances[index] : NULL;
+}
+
+/* ---- Moving one set into another ---------------------------------------------------- */
+
+static void recount_place_mentions(kvm_eventset *set)
+{
+    memset(set->place_mention_counts, 0, set->n_places * sizeof *set->place_mention_counts);
+    for (size_t a = 0; a < set->n_articles; a++)
+        for (size_t m = 0; m < set->articles[a].info.n_mentions; m++)
+            if (set->articles[a].mentions[m].place)
+                set->place_mention_counts[place_index(set, set->articles[a].mentions[m].place->id)]++;
+}
+
+static void swap_sets(kvm_eventset *a, kvm_eventset *b)
+{
+    kvm_eventset tmp = *a;
+    *a = *b;
+    *b = tmp;
+}
+
+kvm_status kvm_eventset_take(kvm_eventset *set, kvm_eventset *from, kvm_error *err)
+{
+    if (!set || !from)
+        return kvm_error_set(err, KVM_ERR_INVALID, "no event set");
+    if (set->status != KVM_OK || from->status != KVM_OK) {
+        kvm_status s = set->status != KVM_OK ? set->status : from->status;
+        return kvm_error_set(err, s, "event set: %s", kvm_status_to_string(s));
+    }
+    if (set->n_articles == 0 && set->n_events == 0 && set->n_claims == 0 && set->n_places == 0) {
+        swap_sets(set, from); /* O(1) for the common case: reading into an empty set */
+        kvm_eventset_clear(from);
+        return KVM_OK;
+    }
+    /* Copy, remembering the sizes so that a failure can be undone. */
+    size_t n_articles = set->n_articles, n_events = set->n_events, n_claims = set->n_claims;
+    size_t base = set->n_articles;
+    for (size_t a = 0; a < from->n_articles; a++) {
+        const article_rec *rec = &from->articles[a];
+        size_t index = kvm_eventset_add_article(set, rec->info.name, rec->info.date);
+        for (size_t m = 0; m < rec->info.n_mentions && index != (size_t)-1; m++)
+            kvm_eventset_add_mention(set, index, &rec->mentions[m], rec->texts[m]);
+    }
+    for (size_t i = 0; i < from->n_events && set->status == KVM_OK; i++) {
+        kvm_event e = from->events[i];
+        e.article += base;
+        size_t index = kvm_eventset_add_event(set, &e);
+        for (size_t s = 1; s < e.n_sources && index != (size_t)-1; s++)
+            kvm_eventset_add_event_source(set, index, from->events[i].sources[s] + base);
+    }
+    for (size_t i = 0; i < from->n_claims && set->status == KVM_OK; i++) {
+        kvm_claim c = from->claims[i];
+        c.article += base;
+        kvm_eventset_add_claim(set, &c);
+    }
+    if (set->status != KVM_OK) {
+        /* Undo: drop what was added (interned strings and places stay). */
+        kvm_status s = set->status;
+        for (size_t i = n_events; i < set->n_events; i++) {
+            free(set->sources[i].items);
+            set->sources[i].items = NULL;
+        }
+        set->n_articles = n_articles;
+        set->n_events = n_events;
+        set->n_claims = n_claims;
+        set->status = KVM_OK;
+        recount_place_mentions(set);
+        return kvm_error_set(err, s, "cannot add events: %s", kvm_status_to_string(s));
+    }
+    kvm_eventset_clear(from);
+    return KVM_OK;
+}
