@@ -348,6 +348,12 @@ static int starts_marker(const char *text, size_t len, size_t i)
     return 0;
 }
 
+/* Bytes at which split_sentences has something to decide. */
+static int may_split(unsigned char c)
+{
+    return c == '.' || c == '!' || c == '?' || c == '\n' || c == 'A' || c == 'R';
+}
+
 static int split_sentences(kvm_article *art)
 {
     const char *t = art->text;
@@ -355,6 +361,13 @@ static int split_sentences(kvm_article *art)
     size_t start = SIZE_MAX; /* first byte of the current sentence */
     size_t line_start = 0;
     for (size_t i = 0; i < len; i++) {
+        if (start != SIZE_MAX) {
+            /* Most bytes decide nothing: skip to the next that may. */
+            while (i < len && !may_split((unsigned char)t[i]))
+                i++;
+            if (i >= len)
+                break;
+        }
         char c = t[i];
         if (start == SIZE_MAX) {
             if (c == '\n')

@@ -214,9 +214,11 @@ static size_t table_size_for(size_t n)
 
 /* One folded name of one place; sorted by (key, ambiguity rule). */
 typedef struct name_entry {
-    uint32_t key;   /* offset of the folded name in names_text */
-    uint32_t len;   /* its length */
-    uint32_t place; /* index into places */
+    uint32_t key;     /* offset of the folded name in names_text */
+    uint32_t len;     /* its length */
+    uint32_t place;   /* index into places */
+    uint32_t rank;    /* the place's position under the ambiguity rule */
+    const char *text; /* names_text + key, set once the text stops moving */
 } name_entry;
 
 /* A distinct folded name: entries[start .. start+count). */
@@ -347,19 +349,40 @@ static int compare_by_rule(const kvm_place *a, const kvm_place *b)
     return strcmp(a->id, b->id);
 }
 
-/* qsort has no context argument: the index being built is passed here. */
-static const kvm_gazetteer *sorting_gaz;
+static int compare_place_pointers(const void *pa, const void *pb)
+{
+    return compare_by_rule(*(const kvm_place *const *)pa, *(const kvm_place *const *)pb);
+}
 
+/* Name order, then the ambiguity rule (as a precomputed rank, so the
+ * comparator needs no context and loading stays thread-safe). */
 static int compare_entries(const void *pa, const void *pb)
 {
     const name_entry *a = pa, *b = pb;
-    const char *text = sorting_gaz->names_text;
-    int c = strcmp(text + a->key, text + b->key);
+    int c = strcmp(a->text, b->text);
     if (c != 0)
         return c;
-    if (a->place == b->place)
-        return 0;
-    return compare_by_rule(&sorting_gaz->places[a->place], &sorting_gaz->places[b->place]);
+    return a->rank < b->rank ? -1 : a->rank > b->rank ? 1 : 0;
+}
+
+/* rank[p] = position of place p when all places are sorted by the rule. */
+static uint32_t *rank_places(const kvm_gazetteer *gaz)
+{
+    const kvm_place **order = kvm_alloc_array(gaz->count ? gaz->count : 1, sizeof *order);
+    uint32_t *rank = kvm_alloc_array(gaz->count ? gaz->count : 1, sizeof *rank);
+    if (!order || !rank) {
+        free(order);
+        free(rank);
+        return NULL;
+    }
+    for (size_t p = 0; p < gaz->count; p++)
+        order[p] = &gaz->places[p];
+    if (gaz->count > 1)
+        qsort(order, gaz->count, sizeof *order, compare_place_pointers);
+    for (size_t r = 0; r < gaz->count; r++)
+        rank[order[r] - gaz->places] = (uint32_t)r;
+    free(order);
+    return rank;
 }
 
 /* Appends the folded form of name[0..len) to the index text and an entry for
@@ -410,10 +433,16 @@ static int build_name_index(kvm_gazetteer *gaz)
     }
     gaz->names_text = text.data;
     text.data = NULL;
-    sorting_gaz = gaz;
+    uint32_t *rank = rank_places(gaz);
+    if (!rank)
+        goto nomem;
+    for (size_t r = 0; r < gaz->n_entries; r++) {
+        gaz->entries[r].text = gaz->names_text + gaz->entries[r].key;
+        gaz->entries[r].rank = rank[gaz->entries[r].place];
+    }
+    free(rank);
     if (gaz->n_entries > 1)
         qsort(gaz->entries, gaz->n_entries, sizeof *gaz->entries, compare_entries);
-    sorting_gaz = NULL;
 
     /* drop duplicates (a place whose name and alt name fold alike), count keys */
     size_t w = 0;

@@ -78,6 +78,7 @@ typedef struct map_marks {
     char sources[600];
     char attribution[400];
     size_t events_drawn, advances_drawn, labels_dropped;
+    kvm_date first, last; /* dates of the events drawn (year 0 if none) */
 } map_marks;
 
 /* 1 for places drawn as points (settlements, lakes, parks...), 0 for areas

@@ -281,6 +281,7 @@ static void add_note(map_marks *mk, size_t *pextra, const char *fmt, ...)
     for (size_t i = 0; i < mk->legend.n_notes; i++)
         if (strcmp(mk->legend.notes[i].text, buf) == 0)
             return;
+    buf[0] = (char)toupper((unsigned char)buf[0]);
     if (mk->legend.n_notes + 1 < cap)
         map_legend_note(&mk->legend, buf);
     else
@@ -293,6 +294,16 @@ static const char *place_name(const kvm_place *p)
 }
 
 /* ---- Gathering ---------------------------------------------------------- */
+
+static void note_date(map_marks *mk, const kvm_event *e)
+{
+    if (e->historical || e->date.year == 0)
+        return;
+    if (mk->first.year == 0 || kvm_date_compare(e->date, mk->first) < 0)
+        mk->first = e->date;
+    if (mk->last.year == 0 || kvm_date_compare(e->date, mk->last) > 0)
+        mk->last = e->date;
+}
 
 static kvm_status gather_events(map_ctx *m, const kvm_eventset *set, map_marks *mk, caps *cp,
                                 size_t *pextra_notes)
@@ -327,6 +338,7 @@ static kvm_status gather_events(map_ctx *m, const kvm_eventset *set, map_marks *
             }
             if (!GROW(mk, cp, disp, n_disp, disp))
                 return KVM_ERR_NOMEM;
+            note_date(mk, e);
             map_disp *d = &mk->disp[mk->n_disp++];
             memset(d, 0, sizeof *d);
             d->event = e;
@@ -369,6 +381,7 @@ static kvm_status gather_events(map_ctx *m, const kvm_eventset *set, map_marks *
         }
         map_symbol sym;
         int rank = symbol_rank(e, &sym);
+        note_date(mk, e);
         map_mark *mark = find_mark(mk, e->place);
         if (!mark) {
             if (!GROW(mk, cp, marks, n_marks, marks))
@@ -962,18 +975,7 @@ static void make_texts(map_ctx *m, const kvm_eventset *set, map_marks *mk, size_
         snprintf(mk->title, sizeof mk->title, "%s: displacement", region);
     else
         snprintf(mk->title, sizeof mk->title, "%s", region);
-    /* date range of what is drawn (non-historical events in time) */
-    kvm_date first = {0, 0, 0}, last = {0, 0, 0};
-    size_t n = set ? kvm_eventset_event_count(set) : 0;
-    for (size_t i = 0; i < n; i++) {
-        const kvm_event *e = kvm_eventset_event(set, i);
-        if (e->historical || e->date.year == 0 || !event_in_time(o, e))
-            continue;
-        if (first.year == 0 || kvm_date_compare(e->date, first) < 0)
-            first = e->date;
-        if (last.year == 0 || kvm_date_compare(e->date, last) > 0)
-            last = e->date;
-    }
+    kvm_date first = mk->first, last = mk->last;
     size_t n_articles = set ? kvm_eventset_article_count(set) : 0;
     char a[32], b[32], articles[64];
     snprintf(articles, sizeof articles, "%zu article%s", n_articles, n_articles == 1 ? "" : "s");
@@ -981,6 +983,10 @@ static void make_texts(map_ctx *m, const kvm_eventset *set, map_marks *mk, size_
     format_date(last, KVM_TIME_DAY, b, sizeof b);
     if (n_events == 0)
         snprintf(mk->subtitle, sizeof mk->subtitle, "No events found in %s; base map only",
+                 articles);
+    else if (mk->n_marks + mk->n_disp == 0)
+        snprintf(mk->subtitle, sizeof mk->subtitle,
+                 "No event has a point on this map; %zu reported in %s (see legend)", n_events,
                  articles);
     else if (o->until.year != 0)
         snprintf(mk->subtitle, sizeof mk->subtitle, "Events up to %s, as reported in %s",
