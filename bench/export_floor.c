@@ -23,14 +23,14 @@ static const struct {
     char type;
     int width, decimals;
 } fields[] = {
-    {"EVENT_ID", 'C', 50, 0},  {"EVT_DATE", 'D', 8, 0},    {"TIME_PREC", 'N', 1, 0},
-    {"EVT_TYPE", 'C', 30, 0},  {"SUB_EVT", 'C', 40, 0},    {"ACTOR1", 'C', 60, 0},
-    {"ACTOR2", 'C', 60, 0},    {"COUNTRY", 'C', 32, 0},    {"ISO", 'N', 3, 0},
-    {"ADMIN1", 'C', 40, 0},    {"ADMIN2", 'C', 40, 0},     {"LOCATION", 'C', 60, 0},
-    {"LATITUDE", 'N', 12, 6},  {"LONGITUDE", 'N', 12, 6},  {"GEO_PREC", 'N', 1, 0},
-    {"SOURCE", 'C', 254, 0},   {"NOTES", 'C', 254, 0},     {"FATALITIES", 'N', 7, 0},
-    {"EVT_KIND", 'C', 16, 0},  {"CLAIMED", 'N', 2, 0},     {"HISTORIC", 'N', 1, 0},
-    {"COUNT_MIN", 'N', 12, 0}, {"COUNT_MAX", 'N', 12, 0},  {"MENTION", 'C', 60, 0},
+    {"EVENT_ID", 'C', 50, 0},  {"EVT_DATE", 'D', 8, 0},   {"TIME_PREC", 'N', 1, 0},
+    {"EVT_TYPE", 'C', 30, 0},  {"SUB_EVT", 'C', 40, 0},   {"ACTOR1", 'C', 60, 0},
+    {"ACTOR2", 'C', 60, 0},    {"COUNTRY", 'C', 32, 0},   {"ISO", 'N', 3, 0},
+    {"ADMIN1", 'C', 40, 0},    {"ADMIN2", 'C', 40, 0},    {"LOCATION", 'C', 60, 0},
+    {"LATITUDE", 'N', 12, 6},  {"LONGITUDE", 'N', 12, 6}, {"GEO_PREC", 'N', 1, 0},
+    {"SOURCE", 'C', 254, 0},   {"NOTES", 'C', 254, 0},    {"FATALITIES", 'N', 7, 0},
+    {"EVT_KIND", 'C', 16, 0},  {"CLAIMED", 'N', 2, 0},    {"HISTORIC", 'N', 1, 0},
+    {"COUNT_MIN", 'N', 12, 0}, {"COUNT_MAX", 'N', 12, 0}, {"MENTION", 'C', 60, 0},
     {"RES_METH", 'C', 20, 0},  {"GAZ_ID", 'C', 40, 0},
 };
 

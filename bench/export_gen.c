@@ -81,8 +81,7 @@ int main(int argc, char **argv)
         kvm_eventset_add_event(set, &e);
     }
     kvm_error err;
-    if (kvm_eventset_status(set) != KVM_OK ||
-        kvm_eventset_compute_advances(set, &err) != KVM_OK) {
+    if (kvm_eventset_status(set) != KVM_OK || kvm_eventset_compute_advances(set, &err) != KVM_OK) {
         fprintf(stderr, "export_gen: cannot build the set\n");
         return 1;
     }

@@ -25,7 +25,7 @@ static void synth_place_make(int k, synth_place *p)
 }
 
 static const char *const synth_actors[] = {"M23", "FARDC", "Wazalendo", "ADF"};
-static const char *const synth_types[] = {"clash", "shelling", "attack", "displacement",
+static const char *const synth_types[] = {"clash", "shelling",   "attack",    "displacement",
                                           "clash", "withdrawal", "agreement", "attack"};
 
 /* Type name of event i (one capture per 1000 events, so advances stay few). */

@@ -195,11 +195,11 @@ static int is_letter(unsigned char c)
 
 /* Words after which a full stop does not end a sentence. Lowercase. */
 static const char *const abbreviations[] = {
-    "mr",  "mrs",  "ms",   "dr",  "gen",  "lt",   "col",   "st",  "sgt",  "maj",  "capt",
-    "cpt", "prof", "rev",  "hon", "gov",  "sen",  "rep",   "jr",  "sr",   "vs",   "approx",
-    "jan", "feb",  "mar",  "apr", "jun",  "jul",  "aug",   "sep", "sept", "oct",  "nov",
-    "dec", "mt",   "ft",   "fig", "cf",   "brig", "cmdr",  "adm", "pres", "dept", "est",
-    "inc", "ltd",  "corp", "co",  "gov't", "mgr", "msgr",  "mme", "mlle", "fr",   "ste"};
+    "mr",  "mrs",  "ms",   "dr",  "gen",   "lt",   "col",  "st",  "sgt",  "maj",  "capt",
+    "cpt", "prof", "rev",  "hon", "gov",   "sen",  "rep",  "jr",  "sr",   "vs",   "approx",
+    "jan", "feb",  "mar",  "apr", "jun",   "jul",  "aug",  "sep", "sept", "oct",  "nov",
+    "dec", "mt",   "ft",   "fig", "cf",    "brig", "cmdr", "adm", "pres", "dept", "est",
+    "inc", "ltd",  "corp", "co",  "gov't", "mgr",  "msgr", "mme", "mlle", "fr",   "ste"};
 
 /* 1 if the '.' at text[dot] follows an abbreviation, an initial or a dotted
  * acronym ("U.S.", "e.g."). */
@@ -207,8 +207,8 @@ static int after_abbreviation(const char *text, size_t len, size_t dot)
 {
     size_t w = dot;
     int inner_dot = 0;
-    while (w > 0 && (is_letter((unsigned char)text[w - 1]) || text[w - 1] == '.' ||
-                     text[w - 1] == '\'')) {
+    while (w > 0 &&
+           (is_letter((unsigned char)text[w - 1]) || text[w - 1] == '.' || text[w - 1] == '\'')) {
         if (text[w - 1] == '.')
             inner_dot = 1;
         w--;
@@ -234,7 +234,7 @@ static int after_abbreviation(const char *text, size_t len, size_t dot)
         return k < len && text[k] >= '0' && text[k] <= '9';
     }
     for (size_t k = 0; k < sizeof abbreviations / sizeof abbreviations[0]; k++)
-        if (strcmp(word, abbreviations[k]) == 0)
+        if (abbreviations[k][0] == word[0] && strcmp(word, abbreviations[k]) == 0)
             return 1;
     return 0;
 }
@@ -291,8 +291,7 @@ static int add_sentence(kvm_article *art, size_t start, size_t end)
 /* Where a sentence ending at the terminator text[i] really ends (after
  * repeated marks and closing quotes), and where the next one would start;
  * returns 1 if there is a boundary here. */
-static int sentence_boundary(const char *text, size_t len, size_t i, size_t *pend,
-                             size_t *pnext)
+static int sentence_boundary(const char *text, size_t len, size_t i, size_t *pend, size_t *pnext)
 {
     size_t e = i + 1;
     while (e < len && (text[e] == '.' || text[e] == '!' || text[e] == '?'))
@@ -383,8 +382,8 @@ static int split_sentences(kvm_article *art)
             int blank_line = k < len && t[k] == '\n';
             /* A short line without a full stop followed by a capitalised
              * line is a heading or a list item, not a hard-wrapped line. */
-            int heading = !blank_line && i - line_start < 60 && k < len &&
-                          opens_sentence(t, len, k);
+            int heading =
+                !blank_line && i - line_start < 60 && k < len && opens_sentence(t, len, k);
             line_start = i + 1;
             if (blank_line || heading || k >= len) {
                 if (add_sentence(art, start, i) != 0)
@@ -394,7 +393,8 @@ static int split_sentences(kvm_article *art)
             continue;
         }
         if (c == 'A' || c == 'R') {
-            if (i > start && is_space_byte(t[i - 1]) && starts_marker(t, len, i)) {
+            if (i > start && i + 1 < len && is_upper((unsigned char)t[i + 1]) &&
+                is_space_byte(t[i - 1]) && starts_marker(t, len, i)) {
                 if (add_sentence(art, start, i) != 0)
                     return -1;
                 start = i;
@@ -486,8 +486,8 @@ kvm_status kvm_article_from_jsonl(const char *line, size_t len, const char *sour
     if (!doc)
         return kvm_error_set(err, KVM_ERR_NOMEM, "out of memory");
     const kvm_json *root = NULL;
-    kvm_status st = kvm_json_parse(doc, source_name, line_no, line, len,
-                                   KVM_JSON_REPLACE_INVALID, &root, err);
+    kvm_status st =
+        kvm_json_parse(doc, source_name, line_no, line, len, KVM_JSON_REPLACE_INVALID, &root, err);
     if (st != KVM_OK)
         goto done;
     if (!kvm_json_is(root, KVM_JSON_OBJECT)) {
@@ -497,8 +497,7 @@ kvm_status kvm_article_from_jsonl(const char *line, size_t len, const char *sour
     }
     const kvm_json *text = kvm_json_get(root, "text");
     if (!text) {
-        st = kvm_error_set(err, KVM_ERR_PARSE, "%s:%zu: missing \"text\"", source_name,
-                           line_no);
+        st = kvm_error_set(err, KVM_ERR_PARSE, "%s:%zu: missing \"text\"", source_name, line_no);
         goto done;
     }
     if (!kvm_json_is(text, KVM_JSON_STRING)) {
@@ -531,14 +530,14 @@ kvm_status kvm_article_from_jsonl(const char *line, size_t len, const char *sour
     if (kvm_json_is(date, KVM_JSON_STRING)) {
         if (kvm_parse_date(date->text, &parsed, NULL) != KVM_OK) {
             st = kvm_error_set(err, KVM_ERR_PARSE,
-                               "%s:%zu: bad \"date\" '%.40s' (expected YYYY-MM-DD)",
-                               source_name, line_no, date->text);
+                               "%s:%zu: bad \"date\" '%.40s' (expected YYYY-MM-DD)", source_name,
+                               line_no, date->text);
             free(own_name);
             goto done;
         }
     } else if (date && !kvm_json_is(date, KVM_JSON_NULL)) {
-        st = kvm_error_set(err, KVM_ERR_PARSE, "%s:%zu: \"date\" must be a string",
-                           source_name, line_no);
+        st = kvm_error_set(err, KVM_ERR_PARSE, "%s:%zu: \"date\" must be a string", source_name,
+                           line_no);
         free(own_name);
         goto done;
     }

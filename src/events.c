@@ -163,6 +163,17 @@ static const char *subject_actor(const extractor *x, size_t verb)
     return x->dominant ? x->dominant : "";
 }
 
+/* Who took a place when the sentence does not say ("Masisi has fallen",
+ * "Sake was captured"): the article's main armed group, else the last
+ * actor named.  A speaker in the sentence ("the army denied that ...") is
+ * not the capturer. */
+static const char *context_actor(const extractor *x)
+{
+    if (x->dominant)
+        return x->dominant;
+    return x->last_actor ? x->last_actor : "";
+}
+
 /* An actor starting within `window` tokens after position i ("by M23",
  * "to the rebels"). */
 static const kvm_ev_actor *actor_after(const extractor *x, size_t i, size_t window)
@@ -213,6 +224,17 @@ static int irrealis(const extractor *x, size_t verb)
             !kvm_ev_is(t, "'"))
             break;
         steps++;
+    }
+    /* "had no intention of taking", "would not be able to hold" */
+    static const char *const far_blockers[] = {"not", "never", "no", "will", "would", "could",
+                                               "intention", "intend", "intends", "refused",
+                                               "unable", "threatened", "vowed", NULL};
+    for (size_t j = verb; j > 0 && verb - j <= 4;) {
+        j--;
+        if (x->toks[j].kind != EV_TOK_WORD)
+            break;
+        if (kvm_ev_in(&x->toks[j], far_blockers))
+            return 1;
     }
     for (size_t j = verb; j > 0 && verb - j < 10;) {
         j--;
@@ -338,7 +360,10 @@ static pending_event *new_event(extractor *x, kvm_event_type type, size_t trigge
         p->ev.date = d->date;
         p->ev.time_precision = d->precision;
         p->order_days = d->order_days;
-        if (d->year_written && x->ref_year > 0 && d->date.year > 0 && d->date.year < x->ref_year)
+        /* background: a year written before the article's; without an
+         * article date a fully dated event is the text's own chronology */
+        if (d->year_written && x->ref_year > 0 && d->date.year > 0 &&
+            d->date.year < x->ref_year && (x->date.year > 0 || d->precision != KVM_TIME_DAY))
             p->ev.historical = 1;
     } else {
         /* no date in the sentence: reported as recent news */
@@ -415,6 +440,31 @@ static int is_possessive(const extractor *x, size_t k)
     return is_tok(x, k + 1, "'") && is_tok(x, k + 2, "s");
 }
 
+/* "the city", "the town": the nearest settlement of that sort named before
+ * token i in this sentence.  Sets *ptok to its place token. */
+static int anaphora_place(const extractor *x, size_t i, size_t *ptok)
+{
+    const ev_token *t = &x->toks[i];
+    int want_city = kvm_ev_is(t, "city") || kvm_ev_is(t, "capital");
+    int want_town = kvm_ev_is(t, "town") || kvm_ev_is(t, "village");
+    if (!want_city && !want_town)
+        return 0;
+    for (size_t k = i; k-- > 0;) {
+        if (!is_place_tok(x, k))
+            continue;
+        const kvm_place *p = token_place(x, k);
+        if (want_city && p->kind == KVM_KIND_CITY) {
+            *ptok = k;
+            return 1;
+        }
+        if (want_town && (p->kind == KVM_KIND_TOWN || p->kind == KVM_KIND_VILLAGE)) {
+            *ptok = k;
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* The places a verb acts on, from token i: "the key town of Masisi",
  * "the towns of Katale and Masisi", "Rubaya, Kitshanga and Mweso",
  * "swathes of territory in eastern DRC" (region). */
@@ -466,7 +516,10 @@ static void scan_objects(const extractor *x, size_t i, place_list *out)
             return;
         size_t j = k + sep;
         size_t skipped = 0;
-        while (j < x->n && skipped < 4 && !is_place_tok(x, j) &&
+        /* "Katale and the town of Masisi" is a list; "Goma, the capital of
+         * North Kivu" an apposition */
+        int bare_comma = sep == 1 && is_tok(x, k, ",");
+        while (!bare_comma && j < x->n && skipped < 4 && !is_place_tok(x, j) &&
                kvm_ev_in(&x->toks[j], object_fillers)) {
             j++;
             skipped++;
@@ -516,10 +569,14 @@ static void scan_subjects(const extractor *x, size_t verb, place_list *out)
                 out->toks[out->count++] = j;
                 return;
             }
-            if (x->toks[j].kind == EV_TOK_PUNCT)
-                return;
         }
+        return;
     }
+    /* "the city fell to the M23": the city last named */
+    size_t tok;
+    if (k >= 2 && kvm_ev_is(&x->toks[k - 2], "the") &&
+        anaphora_place(x, k - 1, &tok))
+        out->toks[out->count++] = tok;
 }
 
 /* A place introduced by a locative word after position i within the
@@ -575,7 +632,8 @@ typedef struct verb_rule {
     const char *phrase;
     kvm_event_type type;
     int mode;
-    int needs_actor; /* "entered": only for an armed actor */
+    int needs_actor; /* 1 "entered": only for an armed actor; 2 "controls": only
+                        in a sentence dated to the day (a timeline entry) */
 } verb_rule;
 
 static const verb_rule verb_rules[] = {
@@ -629,6 +687,9 @@ static const verb_rule verb_rules[] = {
     {"entered", KVM_EVENT_CAPTURE, MODE_OBJECT, 1},
     {"enters", KVM_EVENT_CAPTURE, MODE_OBJECT, 1},
     {"entering", KVM_EVENT_CAPTURE, MODE_OBJECT, 1},
+    {"enter", KVM_EVENT_CAPTURE, MODE_OBJECT, 1},
+    {"controls", KVM_EVENT_CAPTURE, MODE_OBJECT, 2},
+    {"controlled", KVM_EVENT_CAPTURE, MODE_OBJECT, 2},
     {"took", KVM_EVENT_CAPTURE, MODE_OBJECT, 0},
     {"taken", KVM_EVENT_CAPTURE, MODE_OBJECT, 0},
     {"take", KVM_EVENT_CAPTURE, MODE_OBJECT, 0},
@@ -645,7 +706,7 @@ static const verb_rule verb_rules[] = {
     {"retaking", KVM_EVENT_RECAPTURE, MODE_OBJECT, 0},
     {"regained", KVM_EVENT_RECAPTURE, MODE_OBJECT, 0},
     {"reclaimed", KVM_EVENT_RECAPTURE, MODE_OBJECT, 0},
-    {"liberated", KVM_EVENT_RECAPTURE, MODE_OBJECT, 0},
+    {"liberated", KVM_EVENT_CAPTURE, MODE_OBJECT, 0},
     {"withdrew from", KVM_EVENT_WITHDRAWAL, MODE_OBJECT, 0},
     {"withdrawn from", KVM_EVENT_WITHDRAWAL, MODE_OBJECT, 0},
     {"withdraw from", KVM_EVENT_WITHDRAWAL, MODE_OBJECT, 0},
@@ -672,6 +733,7 @@ static const verb_rule verb_rules[] = {
     {"fell", KVM_EVENT_CAPTURE, MODE_FELL, 0},
     {"fallen", KVM_EVENT_CAPTURE, MODE_FELL, 0},
     {"falls", KVM_EVENT_CAPTURE, MODE_FELL, 0},
+    {"fall", KVM_EVENT_CAPTURE, MODE_FELL, 0},
     {"under", KVM_EVENT_CAPTURE, MODE_UNDER, 0},
 };
 
@@ -754,9 +816,19 @@ static void rule_territory(extractor *x)
         if (rule->mode == MODE_OBJECT) {
             if (irrealis(x, i))
                 continue;
+            if (rule->needs_actor == 2) {
+                int day = 0;
+                for (size_t d = 0; d < x->n_dates; d++)
+                    if (x->dates[d].precision == KVM_TIME_DAY)
+                        day = 1;
+                if (!day)
+                    continue;
+            }
             if (passive_voice(x, i, len)) {
                 scan_subjects(x, i, &places);
                 actor = agent_after(x, i + len);
+                if (!actor)
+                    actor = context_actor(x);
             } else {
                 scan_objects(x, i + len, &places);
             }
@@ -764,9 +836,9 @@ static void rule_territory(extractor *x)
                 size_t before = x->n_actors;
                 (void)before;
                 actor = subject_actor(x, i);
-                if (rule->needs_actor && !actor[0])
+                if (rule->needs_actor == 1 && !actor[0])
                     continue;
-                if (rule->needs_actor) {
+                if (rule->needs_actor == 1) {
                     /* "entered", "moved into": only an armed actor named in
                      * the clause takes a place by entering it */
                     int named = 0;
@@ -805,7 +877,7 @@ static void rule_territory(extractor *x)
                         actor = actor_name(x, &x->actors[a]);
             }
             if (!actor)
-                actor = x->last_actor ? x->last_actor : (x->dominant ? x->dominant : "");
+                actor = context_actor(x);
         } else if (rule->mode == MODE_FELL) {
             if (irrealis(x, i))
                 continue;
@@ -815,7 +887,9 @@ static void rule_territory(extractor *x)
                 "early", "without", "following", "as", "when", "within", "in", "last",
                 "yesterday", "this", "earlier", "amid", "days", "hours", "weeks", "on", "and",
                 "at", "over", "shortly", "quickly", "despite", NULL};
-            if (k < x->n && !kvm_ev_in(&x->toks[k], after_fell))
+            static const char *const counts[] = {"two", "three", "four", "five", "a", NULL};
+            if (k < x->n && !kvm_ev_in(&x->toks[k], after_fell) &&
+                x->toks[k].kind != EV_TOK_NUMBER && !kvm_ev_in(&x->toks[k], counts))
                 continue;
             if (is_tok(x, k, "on") && (is_place_tok(x, k + 1) || is_tok(x, k + 1, "the")))
                 continue; /* "shells fell on Goma" */
@@ -830,7 +904,7 @@ static void rule_territory(extractor *x)
                     actor = actor_name(x, h);
             }
             if (!actor)
-                actor = subject_actor(x, i);
+                actor = context_actor(x);
         } else if (rule->mode == MODE_UNDER) {
             /* "Rubaya is now under the control of M23", "came under M23 control" */
             size_t k = i + 1;
@@ -1008,7 +1082,10 @@ static void rule_agreements(extractor *x)
 static const char *const displacement_verbs[] = {
     "displaced", "displacing", "displace", "displaces", "displacement", "fled", "flee",
     "fleeing", "flees", "uprooted", "uprooting", "evacuated", NULL};
-static const char *const displacement_nouns[] = {"refugees", "idps", "evacuees", NULL};
+/* Words that only signal displacement next to a count: "7,000 refugees",
+ * "thousands more crossed into Uganda". */
+static const char *const displacement_nouns[] = {"refugees", "idps", "evacuees", "crossed",
+                                                 "arrived", "poured", NULL};
 static const char *const people_words[] = {
     "people", "persons", "civilians", "residents", "inhabitants", "families", "households",
     "refugees", "idps", "displaced", "villagers", "children", "women", "individuals", "others",
@@ -1128,26 +1205,50 @@ static void displacement_places(extractor *x, size_t from, size_t to, size_t tri
 }
 
 /* The nearest area (region, province, country, territory) named before the
- * sentence: where an unlocated displacement happened. */
-static void context_region(extractor *x, pending_event *ev)
+ * trigger, in this sentence or earlier ones: where an unlocated
+ * displacement happened.  Areas of DR Congo come first (the war's country):
+ * a capital named for talks abroad is not where people fled from. */
+static int context_area(const kvm_place *p)
+{
+    return p && is_area(p) && p->kind != KVM_KIND_LAKE && p->kind != KVM_KIND_PARK &&
+           p->kind != KVM_KIND_RIVER && p->kind != KVM_KIND_MOUNTAIN &&
+           p->kind != KVM_KIND_CONTINENT;
+}
+
+static void context_region(extractor *x, pending_event *ev, size_t trigger_byte)
 {
     size_t m = 0;
-    while (m < x->n_mentions && x->mentions[m].start < x->sent_start)
+    while (m < x->n_mentions && x->mentions[m].start < trigger_byte)
         m++;
+    size_t chosen = (size_t)-1;
     for (size_t k = m; k-- > 0;) {
         const kvm_place *p = x->mentions[k].place;
-        if (p && is_area(p) && p->kind != KVM_KIND_LAKE && p->kind != KVM_KIND_PARK &&
-            p->kind != KVM_KIND_RIVER && p->kind != KVM_KIND_MOUNTAIN &&
-            p->kind != KVM_KIND_CONTINENT) {
-            ev->ev.place = p;
-            ev->ev.geo_precision = KVM_GEO_REGION;
-            ev->ev.mention_start = x->mentions[k].start;
-            ev->ev.mention_end = x->mentions[k].end;
-            ev->ev.method = "context";
-            ev->ev.confidence = x->mentions[k].confidence * 0.5;
-            return;
+        if (!context_area(p))
+            continue;
+        if (strcmp(p->country, "CD") == 0) {
+            chosen = k;
+            break;
         }
+        if (chosen == (size_t)-1)
+            chosen = k;
     }
+    if (chosen == (size_t)-1)
+        return;
+    const kvm_mention *mm = &x->mentions[chosen];
+    const kvm_place *p = mm->place;
+    /* "eastern DR Congo" written as "eastern" + a DR Congo mention */
+    if (p->kind == KVM_KIND_COUNTRY && mm->start >= 8 &&
+        memcmp(x->text + mm->start - 8, "eastern ", 8) == 0) {
+        const kvm_place *east = kvm_gazetteer_find_id(x->gaz, "eastern-dr-congo");
+        if (east)
+            p = east;
+    }
+    ev->ev.place = p;
+    ev->ev.geo_precision = KVM_GEO_REGION;
+    ev->ev.mention_start = mm->start;
+    ev->ev.mention_end = mm->end;
+    ev->ev.method = "context";
+    ev->ev.confidence = mm->confidence * 0.5;
 }
 
 static void rule_displacement(extractor *x)
@@ -1283,7 +1384,7 @@ static void rule_displacement(extractor *x)
             continue;
         }
         if (!ev->ev.place)
-            context_region(x, ev);
+            context_region(x, ev, x->toks[trig_of[e]].start);
         ev->ev.actor1 = "";
     }
 }
@@ -1321,26 +1422,54 @@ static size_t distance_at(const extractor *x, size_t i, double *pkm, double *pmi
     return 0;
 }
 
-/* The place a stated distance locates: the nearest settlement named before
- * the number in the sentence; "It is located ..." / "The latter is ..."
- * refer to the previous sentence. */
+/* The place a stated distance locates, in order: an apposition or a
+ * predicate right before the number ("Sake, about 25 km", "Masisi lies
+ * about 80 km"); the place the sentence opens with ("Kishishe lies in the
+ * highlands ... some 70 km north of Goma"); the nearest settlement before
+ * the number.  "It is located ..." / "The latter is ..." refer to the
+ * previous sentence. */
 static size_t claim_subject(const extractor *x, size_t number, const kvm_place *to,
                             const kvm_place **pplace)
 {
+    static const char *const linking[] = {
+        ",", "is", "lies", "lying", "located", "situated", "sits", "about", "just", "some",
+        "only", "which", "roughly", "around", "approximately", "nearly", "almost", "barely",
+        "a", "an", "the", "town", "village", "city", "camp", "that", "be", "was", NULL};
     size_t best = (size_t)-1;
     const kvm_place *best_place = NULL;
     for (size_t k = number; k-- > 0;) {
+        if (is_place_tok(x, k)) {
+            const kvm_place *p = token_place(x, k);
+            /* "Rubaya lies in the hills of Masisi territory, about 60 km":
+             * an area just before is a setting, not the subject */
+            if (p != to && !(to && strcmp(p->id, to->id) == 0) && !is_area(p)) {
+                best = k;
+                best_place = p;
+            }
+            break;
+        }
+        if (!kvm_ev_in(&x->toks[k], linking))
+            break;
+    }
+    for (size_t k = 0; !best_place && k < number && k < 5; k++) {
+        if (is_place_tok(x, k)) {
+            const kvm_place *p = token_place(x, k);
+            if (p != to && !(to && strcmp(p->id, to->id) == 0)) {
+                best = k;
+                best_place = p;
+            }
+            break;
+        }
+        if (!kvm_ev_in(&x->toks[k], object_fillers))
+            break;
+    }
+    for (size_t k = number; !best_place && k-- > 0;) {
         if (!is_place_tok(x, k))
             continue;
         const kvm_place *p = token_place(x, k);
         if (p == to || (to && strcmp(p->id, to->id) == 0))
             continue;
         if (!is_area(p)) {
-            best = k;
-            best_place = p;
-            break;
-        }
-        if (best == (size_t)-1) {
             best = k;
             best_place = p;
         }
@@ -1375,6 +1504,28 @@ static size_t claim_subject(const extractor *x, size_t number, const kvm_place *
     return chosen->start;
 }
 
+/* "the city" / "the town" naming a place of an earlier sentence. */
+static const kvm_place *earlier_settlement(const extractor *x, const ev_token *word)
+{
+    int want_city = kvm_ev_is(word, "city");
+    int want_town = kvm_ev_is(word, "town");
+    if (!want_city && !want_town)
+        return NULL;
+    size_t m = 0;
+    while (m < x->n_mentions && x->mentions[m].start < x->sent_start)
+        m++;
+    for (size_t k = m; k-- > 0;) {
+        const kvm_place *p = x->mentions[k].place;
+        if (!p)
+            continue;
+        if (want_city && p->kind == KVM_KIND_CITY)
+            return p;
+        if (want_town && p->kind == KVM_KIND_TOWN)
+            return p;
+    }
+    return NULL;
+}
+
 static void rule_distances(extractor *x)
 {
     for (size_t i = 0; i + 1 < x->n; i++) {
@@ -1393,6 +1544,10 @@ static void rule_distances(extractor *x)
             km = miles * 1.609344;
         if (is_tok(x, j, "away"))
             j++;
+        if (kvm_ev_match(x->toks, x->n, j, "by road"))
+            j += 2;
+        else if (kvm_ev_match(x->toks, x->n, j, "as the crow flies"))
+            j += 4;
         if (kvm_ev_match(x->toks, x->n, j, "to the"))
             j += 2;
         char dir[32] = "";
@@ -1422,9 +1577,21 @@ static void rule_distances(extractor *x)
             if (x->toks[p].kind == EV_TOK_PUNCT && !is_tok(x, p, "'"))
                 break;
         }
-        if (to_tok == (size_t)-1)
-            continue;
-        if (is_area(token_place(x, to_tok))) {
+        const kvm_place *anaphor = NULL;
+        if (to_tok == (size_t)-1) {
+            /* "about 30 km north of the city": the city named last */
+            size_t p = j;
+            if (is_tok(x, p, "the"))
+                p++;
+            size_t tok;
+            if (p < x->n && anaphora_place(x, p, &tok))
+                to_tok = tok;
+            else if (p < x->n)
+                anaphor = earlier_settlement(x, &x->toks[p]);
+            if (to_tok == (size_t)-1 && !anaphor)
+                continue;
+        }
+        if (to_tok != (size_t)-1 && is_area(token_place(x, to_tok))) {
             for (size_t p = to_tok + 1; p < x->n && p < to_tok + 6; p++) {
                 if (is_tok(x, p, "capital")) {
                     for (size_t q = p + 1; q < x->n && q < p + 4; q++)
@@ -1436,7 +1603,7 @@ static void rule_distances(extractor *x)
                 }
             }
         }
-        const kvm_place *to = token_place(x, to_tok);
+        const kvm_place *to = anaphor ? anaphor : token_place(x, to_tok);
         const kvm_place *from = NULL;
         if (claim_subject(x, i, to, &from) == (size_t)-1 || !from || from == to)
             continue;
@@ -1501,7 +1668,7 @@ static const char *const trigger_stems[] = {
     "retreat", "abandon", "clash", "fight", "fought", "battl", "combat", "skirmish", "attack",
     "offensive", "assault", "shell", "bomb", "mortar", "artiller", "rocket", "drone", "airstrike",
     "ceasefire", "cease", "truce", "agreement", "accord", "deal", "signed", "displac", "fled",
-    "flee", "uproot", "refuge", "idp", "evacu", "km", "kms", "kilomet", "mile", "under", "m23",
+    "flee", "uproot", "refuge", "idp", "evacu", "crossed", "arriv", "poured", "km", "kms", "kilomet", "mile", "under", "m23",
     "afc", "fardc", "army", "wazalendo", "mai", "mayi", "fdlr", "adf", "sadc", "samidrc",
     "monusco", "codeco", "updf", "rdf", "rebel", "troops", "forces", "soldiers", "military",
     "militia", "peacekeeper", "insurgent", "group", "fdnb", NULL};

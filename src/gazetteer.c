@@ -1155,20 +1155,27 @@ static const char *code_join(arena *a, const char *cc, const char *c1, const cha
 }
 
 /* Fills admin1/admin2 names from the ADM1/ADM2 rows of the same file and the
- * small built-in table. */
-static void geonames_admin_names(staging *st, const geonames_codes *codes)
+ * small built-in table.  Only the (few) area rows are scanned for each place.
+ * Returns 0, or -1 when out of memory. */
+static int geonames_admin_names(staging *st, const geonames_codes *codes)
 {
+    size_t *areas = kvm_alloc_array(st->count, sizeof *areas), n_areas = 0;
+    if (!areas)
+        return -1;
+    for (size_t q = 0; q < st->count; q++)
+        if (st->places[q].kind == KVM_KIND_PROVINCE || st->places[q].kind == KVM_KIND_TERRITORY)
+            areas[n_areas++] = q;
     for (size_t p = 0; p < st->count; p++) {
         kvm_place *pl = &st->places[p];
         const char *a1 = "", *a2 = "";
         for (size_t i = 0; i < sizeof admin1_names / sizeof admin1_names[0]; i++)
             if (strcmp(codes[p].admin1_code, admin1_names[i].code) == 0)
                 a1 = admin1_names[i].name;
-        for (size_t q = 0; q < st->count; q++) {
+        for (size_t i = 0; i < n_areas; i++) {
+            size_t q = areas[i];
             const kvm_place *o = &st->places[q];
-            if (o->kind == KVM_KIND_PROVINCE && codes[q].admin1_code[0] &&
-                strcmp(codes[q].admin1_code, codes[p].admin1_code) == 0 &&
-                strcmp(codes[q].admin2_code, "") == 0 && a1[0] == '\0')
+            if (o->kind == KVM_KIND_PROVINCE && a1[0] == '\0' &&
+                strcmp(codes[q].admin1_code, codes[p].admin1_code) == 0)
                 a1 = o->name;
             if (o->kind == KVM_KIND_TERRITORY && codes[p].admin2_code[0] &&
                 strcmp(codes[q].admin2_code, codes[p].admin2_code) == 0)
@@ -1182,6 +1189,8 @@ static void geonames_admin_names(staging *st, const geonames_codes *codes)
         pl->admin1 = a1;
         pl->admin2 = a2;
     }
+    free(areas);
+    return 0;
 }
 
 static kvm_status load_geonames(staging *st, char *text, size_t len)
@@ -1254,19 +1263,8 @@ static kvm_status load_geonames(staging *st, char *text, size_t len)
         if ((s = staging_add(st, &pl, line)) != KVM_OK)
             break;
     }
-    if (s == KVM_OK && st->count > 0) {
-        if (st->count <= 20000) {
-            geonames_admin_names(st, codes);
-        } else {
-            /* big dumps: built-in admin1 table only (the pairwise pass is quadratic) */
-            for (size_t q = 0; q < st->count; q++) {
-                st->places[q].admin1 = "";
-                for (size_t i = 0; i < sizeof admin1_names / sizeof admin1_names[0]; i++)
-                    if (strcmp(codes[q].admin1_code, admin1_names[i].code) == 0)
-                        st->places[q].admin1 = admin1_names[i].name;
-            }
-        }
-    }
+    if (s == KVM_OK && st->count > 0 && geonames_admin_names(st, codes) != 0)
+        s = kvm_error_set(st->err, KVM_ERR_NOMEM, "out of memory loading '%s'", st->file);
     free(codes);
     return s;
 }

@@ -7,6 +7,9 @@
  *                     "five main territories: A, B and C"
  *   qualifier         "X, in Rutshuru territory", "X (Masisi)", "X in Uganda",
  *                     "the Ugandan town of X", "X, on the Ugandan border"
+ *   same-article      the place the first explicit mention of the name chose
+ *                     in the article, or the kind of a resolved item of the
+ *                     same list
  *   settlement-first  a bare name shared by a town and an area (Masisi town /
  *                     Masisi territory) reads as the town
  *   neighbours        the candidate nearest to the article's other, already
@@ -28,10 +31,40 @@
 #include "match.h"
 #include "util.h"
 
+/* Beyond this, an anchor counts the same for every candidate. */
+#define NEIGHBOUR_CAP_KM 250.0
+/* Other mentions are consulted this far on either side (in mention count):
+ * a whole news article, while a 60 MB text stays linear. */
+#define NEIGHBOUR_WINDOW 200u
+
+/* Per place, hashes of the folded name, admin2 and admin1 (0 = empty), so
+ * that "lies in" tests compare numbers. */
+typedef struct place_keys {
+    uint64_t name, admin2, admin1;
+    int north_kivu;
+} place_keys;
+
 struct kvm_geoparser {
     const kvm_gazetteer *gaz;
     kvm_matcher *matcher;
+    place_keys *keys;
 };
+
+static uint64_t folded_hash(const char *s)
+{
+    char buf[256];
+    size_t n = kvm_match_fold(s, strlen(s), buf, sizeof buf);
+    if (n >= sizeof buf)
+        n = sizeof buf - 1;
+    if (n == 0)
+        return 0;
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (size_t k = 0; k < n; k++) {
+        h ^= (unsigned char)buf[k];
+        h *= 1099511628211ull;
+    }
+    return h ? h : 1;
+}
 
 void kvm_mention_list_free(kvm_mention_list *list)
 {
@@ -55,6 +88,21 @@ kvm_status kvm_geoparser_new(const kvm_gazetteer *gaz, kvm_geoparser **pparser, 
         free(gp);
         return st;
     }
+    size_t n = kvm_gazetteer_count(gaz);
+    gp->keys = kvm_alloc_array(n, sizeof *gp->keys);
+    if (!gp->keys) {
+        kvm_geoparser_free(gp);
+        return kvm_error_set(err, KVM_ERR_NOMEM, "out of memory");
+    }
+    uint64_t north_kivu = folded_hash("North Kivu");
+    for (size_t i = 0; i < n; i++) {
+        const kvm_place *p = kvm_gazetteer_place(gaz, i);
+        place_keys *k = &gp->keys[i];
+        k->name = folded_hash(p->name);
+        k->admin2 = folded_hash(p->admin2);
+        k->admin1 = folded_hash(p->admin1);
+        k->north_kivu = k->admin1 == north_kivu || strcmp(p->id, "north-kivu") == 0;
+    }
     *pparser = gp;
     return KVM_OK;
 }
@@ -64,6 +112,7 @@ void kvm_geoparser_free(kvm_geoparser *parser)
     if (!parser)
         return;
     kvm_matcher_free(parser->matcher);
+    free(parser->keys);
     free(parser);
 }
 
@@ -71,8 +120,7 @@ void kvm_geoparser_free(kvm_geoparser *parser)
 
 static int is_word_byte(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c >= 0x80;
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
 }
 
 static int is_space(unsigned char c)
@@ -152,17 +200,15 @@ static int word_after(const char *t, size_t len, size_t pos, word *w)
 
 static int word_is(const char *t, word w, const char *lower)
 {
-    size_t n = strlen(lower);
-    if (w.end - w.start != n)
-        return 0;
-    for (size_t k = 0; k < n; k++) {
+    size_t n = w.end - w.start, k = 0;
+    for (; k < n && lower[k]; k++) {
         char c = t[w.start + k];
         if (c >= 'A' && c <= 'Z')
             c = (char)(c + 32);
         if (c != lower[k])
             return 0;
     }
-    return 1;
+    return k == n && lower[k] == '\0';
 }
 
 static int word_in(const char *t, word w, const char *const *list)
@@ -181,19 +227,19 @@ static int word_capitalised(const char *t, word w)
 /* ---- Not-a-place uses ----------------------------------------------------- */
 
 /* A capitalised word right before the name that makes it a brand or title. */
-static const char *const brand_before[] = {"hotel", "radio", "top", "fleuve", "air", "club",
-                                           "operation", "hôtel", NULL};
+static const char *const brand_before[] = {"hotel", "radio",     "top",   "fleuve", "air",
+                                           "club",  "operation", "hôtel", NULL};
 /* A capitalised word in the next three that makes the name part of an
  * organisation, a publication or an agreement. */
 static const char *const organisation_after[] = {
-    "alliance",   "research",  "group",    "times",      "post",        "herald",
-    "tribune",    "airways",   "airlines", "air",        "fm",          "party",
-    "movement",   "front",     "agreement", "accord",    "accords",     "declaration",
-    "football",   "federation", "foundation", "institute", "company",    "ltd",
-    "inc",        "corporation", "bank",    "board",      "bureau",      "commission",
-    "council",    "force",     "forces",   "army",       "league",      "association",
-    "television", "tv",        "broadcasting", "news",   "daily",       "monitor",
-    "observer",   "telegraph", "journal",  "magazine",   "review",      "network",
+    "alliance",   "research",    "group",        "times",     "post",    "herald",
+    "tribune",    "airways",     "airlines",     "air",       "fm",      "party",
+    "movement",   "front",       "agreement",    "accord",    "accords", "declaration",
+    "football",   "federation",  "foundation",   "institute", "company", "ltd",
+    "inc",        "corporation", "bank",         "board",     "bureau",  "commission",
+    "council",    "force",       "forces",       "army",      "league",  "association",
+    "television", "tv",          "broadcasting", "news",      "daily",   "monitor",
+    "observer",   "telegraph",   "journal",      "magazine",  "review",  "network",
     NULL};
 
 static int is_organisation_use(const char *t, size_t len, size_t start, size_t end)
@@ -225,19 +271,32 @@ typedef struct kind_word {
 } kind_word;
 
 static const kind_word kind_words[] = {
-    {"territory", KVM_KIND_TERRITORY, 0}, {"territories", KVM_KIND_TERRITORY, 1},
-    {"territoire", KVM_KIND_TERRITORY, 0}, {"province", KVM_KIND_PROVINCE, 0},
-    {"provinces", KVM_KIND_PROVINCE, 1},   {"town", KVM_KIND_TOWN, 0},
-    {"towns", KVM_KIND_TOWN, 1},           {"city", KVM_KIND_CITY, 0},
-    {"cities", KVM_KIND_CITY, 1},          {"ville", KVM_KIND_CITY, 0},
-    {"village", KVM_KIND_VILLAGE, 0},      {"villages", KVM_KIND_VILLAGE, 1},
-    {"locality", KVM_KIND_VILLAGE, 0},     {"localities", KVM_KIND_VILLAGE, 1},
-    {"camp", KVM_KIND_CAMP, 0},            {"camps", KVM_KIND_CAMP, 1},
-    {"lake", KVM_KIND_LAKE, 0},            {"lac", KVM_KIND_LAKE, 0},
-    {"river", KVM_KIND_RIVER, 0},          {"park", KVM_KIND_PARK, 0},
-    {"volcano", KVM_KIND_MOUNTAIN, 0},     {"mount", KVM_KIND_MOUNTAIN, 0},
-    {"mountain", KVM_KIND_MOUNTAIN, 0},    {"mont", KVM_KIND_MOUNTAIN, 0},
-    {"country", KVM_KIND_COUNTRY, 0},      {"countries", KVM_KIND_COUNTRY, 1},
+    {"territory", KVM_KIND_TERRITORY, 0},
+    {"territories", KVM_KIND_TERRITORY, 1},
+    {"territoire", KVM_KIND_TERRITORY, 0},
+    {"province", KVM_KIND_PROVINCE, 0},
+    {"provinces", KVM_KIND_PROVINCE, 1},
+    {"town", KVM_KIND_TOWN, 0},
+    {"towns", KVM_KIND_TOWN, 1},
+    {"city", KVM_KIND_CITY, 0},
+    {"cities", KVM_KIND_CITY, 1},
+    {"ville", KVM_KIND_CITY, 0},
+    {"village", KVM_KIND_VILLAGE, 0},
+    {"villages", KVM_KIND_VILLAGE, 1},
+    {"locality", KVM_KIND_VILLAGE, 0},
+    {"localities", KVM_KIND_VILLAGE, 1},
+    {"camp", KVM_KIND_CAMP, 0},
+    {"camps", KVM_KIND_CAMP, 1},
+    {"lake", KVM_KIND_LAKE, 0},
+    {"lac", KVM_KIND_LAKE, 0},
+    {"river", KVM_KIND_RIVER, 0},
+    {"park", KVM_KIND_PARK, 0},
+    {"volcano", KVM_KIND_MOUNTAIN, 0},
+    {"mount", KVM_KIND_MOUNTAIN, 0},
+    {"mountain", KVM_KIND_MOUNTAIN, 0},
+    {"mont", KVM_KIND_MOUNTAIN, 0},
+    {"country", KVM_KIND_COUNTRY, 0},
+    {"countries", KVM_KIND_COUNTRY, 1},
 };
 
 static const kind_word *find_kind_word(const char *t, word w)
@@ -318,7 +377,7 @@ typedef struct work {
     uint32_t *cands; /* remaining candidates (gazetteer indices), into the pool */
     size_t cand_offset;
     size_t n_cands;
-    size_t n_total;  /* candidates sharing the name */
+    size_t n_total; /* candidates sharing the name */
     const char *method;
     double confidence;
     int rejected;
@@ -356,18 +415,19 @@ static int is_resolved(const work *w)
 
 /* Keeps the candidates satisfying keep(); no change if none would remain.
  * Returns the number kept (0 = unchanged). */
-static size_t filter(const state *s, work *w, int (*keep)(const kvm_place *, const void *),
-                     const void *ctx)
+typedef int (*keep_fn)(const state *s, uint32_t place, const void *ctx);
+
+static size_t filter(const state *s, work *w, keep_fn keep, const void *ctx)
 {
     size_t kept = 0;
     for (size_t k = 0; k < w->n_cands; k++)
-        if (keep(place_at(s, w->cands[k]), ctx))
+        if (keep(s, w->cands[k], ctx))
             kept++;
     if (kept == 0 || kept == w->n_cands)
         return kept == w->n_cands ? kept : 0;
     size_t o = 0;
     for (size_t k = 0; k < w->n_cands; k++)
-        if (keep(place_at(s, w->cands[k]), ctx))
+        if (keep(s, w->cands[k], ctx))
             w->cands[o++] = w->cands[k];
     w->n_cands = o;
     return o;
@@ -406,13 +466,15 @@ static int is_list_gap(const char *t, size_t from, size_t to)
 
 /* ---- Resolution steps ----------------------------------------------------- */
 
-static int keep_kind(const kvm_place *p, const void *ctx)
+static int keep_kind(const state *s, uint32_t index, const void *ctx)
 {
+    const kvm_place *p = place_at(s, index);
     return p->kind == *(const kvm_place_kind *)ctx;
 }
 
-static int keep_settlement(const kvm_place *p, const void *ctx)
+static int keep_settlement(const state *s, uint32_t index, const void *ctx)
 {
+    const kvm_place *p = place_at(s, index);
     (void)ctx;
     return kvm_place_kind_is_settlement(p->kind);
 }
@@ -450,10 +512,10 @@ typedef struct demonym {
 } demonym;
 
 static const demonym demonyms[] = {
-    {"congolese", "CD"}, {"rwandan", "RW"},   {"rwandese", "RW"}, {"ugandan", "UG"},
-    {"burundian", "BI"}, {"burundi", "BI"},   {"kenyan", "KE"},   {"angolan", "AO"},
-    {"tanzanian", "TZ"}, {"zambian", "ZM"},   {"uganda", "UG"},   {"rwanda", "RW"},
-    {"congo", "CD"},     {"kenya", "KE"},     {"tanzania", "TZ"}, {"angola", "AO"},
+    {"congolese", "CD"}, {"rwandan", "RW"}, {"rwandese", "RW"}, {"ugandan", "UG"},
+    {"burundian", "BI"}, {"burundi", "BI"}, {"kenyan", "KE"},   {"angolan", "AO"},
+    {"tanzanian", "TZ"}, {"zambian", "ZM"}, {"uganda", "UG"},   {"rwanda", "RW"},
+    {"congo", "CD"},     {"kenya", "KE"},   {"tanzania", "TZ"}, {"angola", "AO"},
 };
 
 static const char *demonym_iso(const char *t, word w)
@@ -464,53 +526,74 @@ static const char *demonym_iso(const char *t, word w)
     return NULL;
 }
 
-static int keep_country(const kvm_place *p, const void *ctx)
+static int keep_country(const state *s, uint32_t index, const void *ctx)
 {
+    const kvm_place *p = place_at(s, index);
     return strcmp(p->country, (const char *)ctx) == 0;
 }
 
-static int keep_not_country(const kvm_place *p, const void *ctx)
+static int keep_not_country(const state *s, uint32_t index, const void *ctx)
 {
+    const kvm_place *p = place_at(s, index);
     return strcmp(p->country, (const char *)ctx) != 0;
 }
 
-static int same_folded(const char *a, const char *b)
+/* 1 if place `index` lies inside place `area` (a territory, province or
+ * country). */
+static int lies_in(const state *s, uint32_t index, uint32_t area)
 {
-    char fa[128], fb[128];
-    size_t la = kvm_match_fold(a, strlen(a), fa, sizeof fa);
-    size_t lb = kvm_match_fold(b, strlen(b), fb, sizeof fb);
-    return la > 0 && la == lb && la < sizeof fa && memcmp(fa, fb, la) == 0;
-}
-
-/* 1 if place p lies inside `area` (a territory, province or country). */
-static int lies_in(const kvm_place *p, const kvm_place *area)
-{
-    if (p == area)
+    if (index == area)
         return 0;
-    switch (area->kind) {
+    const place_keys *pk = &s->gp->keys[index], *ak = &s->gp->keys[area];
+    const kvm_place *a = place_at(s, area);
+    switch (a->kind) {
     case KVM_KIND_TERRITORY:
-        return same_folded(p->admin2, area->name);
+        return pk->admin2 != 0 && pk->admin2 == ak->name;
     case KVM_KIND_PROVINCE:
-        return same_folded(p->admin1, area->name);
-    case KVM_KIND_COUNTRY:
-        return p->country[0] && strcmp(p->country, area->country) == 0;
+        return pk->admin1 != 0 && pk->admin1 == ak->name;
+    case KVM_KIND_COUNTRY: {
+        const kvm_place *p = place_at(s, index);
+        return p->country[0] && strcmp(p->country, a->country) == 0;
+    }
     default:
         return 0;
     }
 }
 
 typedef struct within_ctx {
-    const state *s;
     const work *area;
 } within_ctx;
 
-static int keep_within(const kvm_place *p, const void *ctx)
+static int keep_within(const state *s, uint32_t index, const void *ctx)
 {
     const within_ctx *c = ctx;
     for (size_t k = 0; k < c->area->n_cands; k++)
-        if (lies_in(p, place_at(c->s, c->area->cands[k])))
+        if (lies_in(s, index, c->area->cands[k]))
             return 1;
     return 0;
+}
+
+/* "the Ugandan town of X", "the Congolese border town of X", "Uganda's
+ * town of X": a country stated with the kind word.  Runs before the kind
+ * words, which would otherwise pick by kind alone. */
+static void resolve_by_demonym(state *s, size_t i)
+{
+    work *w = &s->items[i];
+    const char *t = s->text;
+    word a, b, c;
+    size_t pos = w->start;
+    if (word_before(t, pos, &a) && word_is(t, a, "of"))
+        pos = a.start;
+    if (!word_before(t, pos, &a) || !find_kind_word(t, a) || !word_before(t, a.start, &b))
+        return;
+    if (word_is(t, b, "border") && word_before(t, b.start, &c))
+        b = c;
+    if (word_is(t, b, "s") && apostrophe_before(t, b.start) &&
+        word_before(t, b.start - apostrophe_before(t, b.start), &c))
+        b = c; /* "Uganda's" */
+    const char *iso = demonym_iso(t, b);
+    if (iso && filter(s, w, keep_country, iso) > 0 && w->n_cands == 1)
+        resolve(w, "qualifier", 0.85);
 }
 
 /* "X, in Masisi", "X in Rutshuru territory", "X (Lubero)", "X, Uganda". */
@@ -544,25 +627,8 @@ static void resolve_by_qualifiers(state *s, size_t i)
     /* A following area that contains one of the candidates. */
     if (i + 1 < s->n && !s->items[i + 1].rejected &&
         qualifier_gap(t, w->end, s->items[i + 1].start)) {
-        within_ctx ctx = {s, &s->items[i + 1]};
+        within_ctx ctx = {&s->items[i + 1]};
         if (filter(s, w, keep_within, &ctx) > 0 && w->n_cands == 1) {
-            resolve(w, "qualifier", 0.85);
-            return;
-        }
-    }
-    /* "the Ugandan town of X", "Uganda's border town of X" */
-    word a, b, c;
-    size_t pos = w->start;
-    if (word_before(t, pos, &a) && word_is(t, a, "of"))
-        pos = a.start;
-    if (word_before(t, pos, &a) && find_kind_word(t, a) && word_before(t, a.start, &b)) {
-        if (word_is(t, b, "border") && word_before(t, b.start, &c))
-            b = c;
-        if (word_is(t, b, "s") && apostrophe_before(t, b.start) &&
-            word_before(t, b.start - apostrophe_before(t, b.start), &c))
-            b = c; /* "Uganda's" */
-        const char *iso = demonym_iso(t, b);
-        if (iso && filter(s, w, keep_country, iso) > 0 && w->n_cands == 1) {
             resolve(w, "qualifier", 0.85);
             return;
         }
@@ -573,7 +639,8 @@ static void resolve_by_qualifiers(state *s, size_t i)
     for (size_t k = w->end; k < end; k++) {
         if (t[k] == '.' || t[k] == '\n')
             break;
-        if ((t[k] == 'b' || t[k] == 'B') && k + 6 <= s->len && strncmp(t + k + 1, "order", 5) == 0) {
+        if ((t[k] == 'b' || t[k] == 'B') && k + 6 <= s->len &&
+            strncmp(t + k + 1, "order", 5) == 0) {
             word d;
             const char *iso = NULL;
             if (word_before(t, k, &d))
@@ -590,6 +657,61 @@ static void resolve_by_qualifiers(state *s, size_t i)
     }
 }
 
+static int strong_method(const char *method)
+{
+    return method && (strcmp(method, "unique") == 0 || strcmp(method, "kind-word") == 0 ||
+                      strcmp(method, "qualifier") == 0);
+}
+
+/* One sense per article: a bare name takes the place that the first
+ * explicit mention of it in the article chose ("the Congolese border town of
+ * Bunagana" ... "Bunagana"; "Walikale territory" ... "in Walikale").  The
+ * first rather than the nearest: on the hand-annotated corpus the article's
+ * opening sense is the one writers keep.  Failing that, an item of a list
+ * takes the kind of a resolved sibling ("in Masisi and Rutshuru" once
+ * Rutshuru is known to be the territory). */
+static void resolve_by_same_article(state *s, size_t i)
+{
+    work *w = &s->items[i];
+    size_t from = i > NEIGHBOUR_WINDOW ? i - NEIGHBOUR_WINDOW : 0;
+    size_t to = s->n - i > NEIGHBOUR_WINDOW ? i + NEIGHBOUR_WINDOW : s->n;
+    size_t best_rank = SIZE_MAX; /* index of the first explicit mention */
+    uint32_t best = 0;
+    for (size_t j = from; j < to; j++) {
+        const work *o = &s->items[j];
+        if (j == i || o->n_cands != 1 || !strong_method(o->method))
+            continue;
+        for (size_t k = 0; k < w->n_cands; k++) {
+            if (w->cands[k] != o->cands[0])
+                continue;
+            size_t rank = j;
+            if (rank < best_rank) {
+                best_rank = rank;
+                best = o->cands[0];
+            }
+        }
+    }
+    if (best_rank != SIZE_MAX) {
+        w->cands[0] = best;
+        w->n_cands = 1;
+        resolve(w, "same-article", 0.8);
+        return;
+    }
+    for (int dir = 0; dir < 2; dir++) {
+        int j = dir == 0 ? w->list_prev : w->list_next;
+        for (; j >= 0; j = dir == 0 ? s->items[j].list_prev : s->items[j].list_next) {
+            const work *o = &s->items[j];
+            if (!is_resolved(o) || o->n_cands != 1)
+                continue;
+            kvm_place_kind kind = place_at(s, o->cands[0])->kind;
+            if (filter(s, w, keep_kind, &kind) > 0 && w->n_cands == 1) {
+                resolve(w, "same-article", 0.75);
+                return;
+            }
+        }
+    }
+}
+
 static void resolve_settlement_first(state *s, size_t i)
 {
     work *w = &s->items[i];
@@ -597,12 +719,6 @@ static void resolve_settlement_first(state *s, size_t i)
     if (w->n_cands == 1)
         resolve(w, "settlement-first", 0.75);
 }
-
-/* Beyond this, an anchor counts the same for every candidate. */
-#define NEIGHBOUR_CAP_KM 250.0
-/* Anchors are looked for among the mentions this far on either side (in
- * mention count): a whole news article, while a 60 MB text stays linear. */
-#define NEIGHBOUR_WINDOW 200u
 
 /* A place resolved before the neighbours step, as a reference point. */
 struct anchor {
@@ -639,8 +755,8 @@ static int collect_anchors(state *s)
         const kvm_place *a = place_at(s, o->cands[0]);
         if (!is_local_anchor(a->kind))
             continue;
-        if (kvm_grow((void **)&s->anchors, &s->cap_anchors, s->n_anchors + 1,
-                     sizeof *s->anchors) != 0)
+        if (kvm_grow((void **)&s->anchors, &s->cap_anchors, s->n_anchors + 1, sizeof *s->anchors) !=
+            0)
             return -1;
         anchor *an = &s->anchors[s->n_anchors++];
         an->mention = j;
@@ -717,10 +833,10 @@ static void resolve_by_neighbours(state *s, size_t i)
     resolve(w, "neighbours", 0.6 + 0.3 * margin);
 }
 
-static int keep_north_kivu(const kvm_place *p, const void *ctx)
+static int keep_north_kivu(const state *s, uint32_t index, const void *ctx)
 {
     (void)ctx;
-    return same_folded(p->admin1, "North Kivu") || strcmp(p->id, "north-kivu") == 0;
+    return s->gp->keys[index].north_kivu;
 }
 
 static void resolve_by_prior(state *s, size_t i)
@@ -738,9 +854,8 @@ static void resolve_by_population(state *s, size_t i)
     size_t best = 0;
     for (size_t k = 1; k < w->n_cands; k++) {
         const kvm_place *a = place_at(s, w->cands[k]), *b = place_at(s, w->cands[best]);
-        int better = a->population != b->population
-                         ? a->population > b->population
-                         : strcmp(a->id, b->id) < 0;
+        int better = a->population != b->population ? a->population > b->population
+                                                    : strcmp(a->id, b->id) < 0;
         if (better)
             best = k;
     }
@@ -751,8 +866,8 @@ static void resolve_by_population(state *s, size_t i)
 
 /* ---- The pipeline --------------------------------------------------------- */
 
-static kvm_status find_mentions(const kvm_geoparser *gp, state *s, uint32_t **ppool,
-                                work **pitems, size_t *pcap, kvm_error *err)
+static kvm_status find_mentions(const kvm_geoparser *gp, state *s, uint32_t **ppool, work **pitems,
+                                size_t *pcap, kvm_error *err)
 {
     size_t pool_len = 0, pool_cap = 0;
     size_t pos = 0;
@@ -787,8 +902,7 @@ kvm_status kvm_geoparse(const kvm_geoparser *parser, const kvm_article *article,
                         kvm_mention_list *out, kvm_error *err)
 {
     out->count = 0;
-    state s = {parser, kvm_article_text(article), kvm_article_length(article), NULL, 0,
-               NULL, 0, 0};
+    state s = {parser, kvm_article_text(article), kvm_article_length(article), NULL, 0, NULL, 0, 0};
     uint32_t *pool = NULL;
     size_t cap = 0;
     kvm_status st = find_mentions(parser, &s, &pool, &s.items, &cap, err);
@@ -804,10 +918,16 @@ kvm_status kvm_geoparse(const kvm_geoparser *parser, const kvm_article *article,
             resolve(&s.items[i], "unique", 0.95);
     for (size_t i = 0; i < s.n; i++)
         if (!is_resolved(&s.items[i]))
+            resolve_by_demonym(&s, i);
+    for (size_t i = 0; i < s.n; i++)
+        if (!is_resolved(&s.items[i]))
             resolve_by_kind_words(&s, i);
     for (size_t i = 0; i < s.n; i++)
         if (!is_resolved(&s.items[i]))
             resolve_by_qualifiers(&s, i);
+    for (size_t i = 0; i < s.n; i++)
+        if (!is_resolved(&s.items[i]))
+            resolve_by_same_article(&s, i);
     for (size_t i = 0; i < s.n; i++)
         if (!is_resolved(&s.items[i]))
             resolve_settlement_first(&s, i);

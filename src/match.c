@@ -18,8 +18,8 @@ struct kvm_matcher {
     /* Trie, breadth-first: node 0 is the root. */
     uint32_t *first_child; /* index of the first child */
     uint16_t *n_children;
-    uint8_t *node_class;   /* class of the edge into the node */
-    uint32_t *node_entry;  /* name entry ending here, or NO_ENTRY */
+    uint8_t *node_class;  /* class of the edge into the node */
+    uint32_t *node_entry; /* name entry ending here, or NO_ENTRY */
     size_t n_nodes;
     /* Folded byte -> class (0 = in no name). */
     uint8_t class_of[256];

@@ -37,8 +37,8 @@ static const kvm_place *place(const char *id)
     return p;
 }
 
-static char long_note[400];  /* 'a' + 150 x "é": byte 254 falls inside a character */
-static char cut_note[400];   /* what the DBF must hold: 'a' + 126 x "é" (253 bytes) */
+static char long_note[400]; /* 'a' + 150 x "é": byte 254 falls inside a character */
+static char cut_note[400];  /* what the DBF must hold: 'a' + 126 x "é" (253 bytes) */
 
 static kvm_date date(int y, int m, int d)
 {
@@ -80,8 +80,9 @@ static kvm_eventset *build_set(void)
     m.place = place("kitshanga");
     kvm_eventset_add_mention(set, a1, &m, "Kitshanga");
 
-    add_capture(set, a1, "t-1", "sake", date(2025, 1, 23), "Rebels took Sake, the last town "
-                                                           "before Goma.");
+    add_capture(set, a1, "t-1", "sake", date(2025, 1, 23),
+                "Rebels took Sake, the last town "
+                "before Goma.");
     add_capture(set, a1, "t-2", "goma", date(2025, 1, 27), "M23 said it had taken Goma.");
     add_capture(set, a1, "t-3", "kitshanga", date(2024, 6, 0), "Kitshanga fell in June.");
     kvm_eventset_add_event_source(set, 1, a2);
@@ -203,8 +204,8 @@ static void test_format_helpers(void)
         int decimals;
         const char *want;
     } cases[] = {
-        {29.2228, 6, "29.222800"}, {-1.6792, 6, "-1.679200"}, {0.0, 3, "0.000"},
-        {-0.0000001, 6, "0.000000"}, {1e-7, 3, "0.000"},     {123.4567, 1, "123.5"},
+        {29.2228, 6, "29.222800"},        {-1.6792, 6, "-1.679200"}, {0.0, 3, "0.000"},
+        {-0.0000001, 6, "0.000000"},      {1e-7, 3, "0.000"},        {123.4567, 1, "123.5"},
         {-179.9999995, 6, "-180.000000"}, {42.0, 0, "42"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -235,16 +236,17 @@ static void test_events_layer(const char *dir)
     check_contains(so, "Feature Count: 6", "events -so"); /* t-7 has no place */
     check_contains(so, "GEOGCRS[\"WGS 84\"", "events SRS");
     check_contains(so, "ID[\"EPSG\",4326]", "events SRS");
+    /* text fields are as wide as the longest value (at least 20 bytes) */
     static const char *const fields[] = {
-        "EVENT_ID: String (50.0)",   "EVT_DATE: Date (10.0)",     "TIME_PREC: Integer (1.0)",
-        "EVT_TYPE: String (30.0)",   "SUB_EVT: String (40.0)",    "ACTOR1: String (60.0)",
-        "ACTOR2: String (60.0)",     "COUNTRY: String (32.0)",    "ISO: Integer (3.0)",
-        "ADMIN1: String (40.0)",     "ADMIN2: String (40.0)",     "LOCATION: String (60.0)",
-        "LATITUDE: Real (12.6)",     "LONGITUDE: Real (12.6)",    "GEO_PREC: Integer (1.0)",
-        "SOURCE: String (254.0)",    "NOTES: String (254.0)",     "FATALITIES: Integer (7.0)",
-        "EVT_KIND: String (16.0)",   "CLAIMED: Integer (2.0)",    "HISTORIC: Integer (1.0)",
-        "COUNT_MIN: Integer64 (12.0)", "COUNT_MAX: Integer64 (12.0)", "MENTION: String (60.0)",
-        "RES_METH: String (20.0)",   "GAZ_ID: String (40.0)",
+        "EVENT_ID: String (20.0)",     "EVT_DATE: Date (10.0)",       "TIME_PREC: Integer (1.0)",
+        "EVT_TYPE: String (20.0)",     "SUB_EVT: String (35.0)",      "ACTOR1: String (20.0)",
+        "ACTOR2: String (20.0)",       "COUNTRY: String (28.0)",      "ISO: Integer (3.0)",
+        "ADMIN1: String (20.0)",       "ADMIN2: String (20.0)",       "LOCATION: String (20.0)",
+        "LATITUDE: Real (12.6)",       "LONGITUDE: Real (12.6)",      "GEO_PREC: Integer (1.0)",
+        "SOURCE: String (39.0)",       "NOTES: String (253.0)",       "FATALITIES: Integer (7.0)",
+        "EVT_KIND: String (16.0)",     "CLAIMED: Integer (2.0)",      "HISTORIC: Integer (1.0)",
+        "COUNT_MIN: Integer64 (12.0)", "COUNT_MAX: Integer64 (12.0)", "MENTION: String (20.0)",
+        "RES_METH: String (20.0)",     "GAZ_ID: String (20.0)",
     };
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
         check_contains(so, fields[i], "events fields");
@@ -456,8 +458,8 @@ static void test_failure_paths(const kvm_eventset *set)
                   limits[i], err.message);
         char names[512];
         list_dir("export_fail", names, sizeof names);
-        CHECK_MSG(strcmp(names, "events.shp notes.txt ") == 0, "limit %lld left: %s",
-                  limits[i], names);
+        CHECK_MSG(strcmp(names, "events.shp notes.txt ") == 0, "limit %lld left: %s", limits[i],
+                  names);
         char *prev = test_read_file("export_fail/events.shp", NULL);
         CHECK(prev && strcmp(prev, "previous") == 0);
         free(prev);
@@ -476,8 +478,7 @@ static void test_failure_paths(const kvm_eventset *set)
     CHECK(strstr(err.message, "'export_nowhere/a'") != NULL);
     CHECK(!test_dir_exists("export_nowhere"));
     /* a file where the directory should be */
-    CHECK(kvm_export_directory(set, "export_fail/notes.txt", KVM_EXPORT_ALL, &err) ==
-          KVM_ERR_IO);
+    CHECK(kvm_export_directory(set, "export_fail/notes.txt", KVM_EXPORT_ALL, &err) == KVM_ERR_IO);
     /* a read-only directory (root ignores permissions: skip then) */
     if (geteuid() != 0) {
         test_run("rm -rf export_ro && mkdir export_ro && chmod 555 export_ro", NULL, NULL);
@@ -513,8 +514,7 @@ static void test_legs(void)
     const char *names[3] = {"Goma", "Sake", "Kitshanga"};
     kvm_error err;
     test_run("rm -rf export_legs && mkdir export_legs", NULL, NULL);
-    CHECK(kvm_export_legs("export_legs/legs.shp", pts, ids, names, 3, NULL, NULL, &err) ==
-          KVM_OK);
+    CHECK(kvm_export_legs("export_legs/legs.shp", pts, ids, names, 3, NULL, NULL, &err) == KVM_OK);
     CHECK(kvm_export_legs("export_legs/legs.geojson", pts, ids, NULL, 3, NULL, NULL, &err) ==
           KVM_OK);
     CHECK(kvm_export_legs("export_legs/legs.kml", pts, ids, NULL, 3, NULL, NULL, &err) ==

@@ -259,22 +259,25 @@ static void test_geonames(void)
         "9000001\tKivu Test Province\tKivu Test Province\tProvince du Test\t-0.8\t28.9\tA\tADM1"
         "\tCD\t\t11\t\t\t\t6655000\t\t1000\tAfrica/Lubumbashi\t2024-01-01\n"
         "9000002\tMweso Test\tMweso Test\tMwesso Test,Mweso-Test,https://example.org/x,123\t"
-        "-1.0\t28.8\tP\tPPL\tCD\t\t11\t\t\t\t25000\t\t1500\tAfrica/Lubumbashi\t2024-01-01\r\n"
+        "-1.0\t28.8\tP\tPPL\tCD\t\t11\t7\t\t\t25000\t\t1500\tAfrica/Lubumbashi\t2024-01-01\r\n"
         "9000003\tKishishe Tést\tKishishe Test\t\t-1.05\t29.02\tP\tPPL\tCD\t\t11\t\t\t\t\t\t"
         "1400\tAfrica/Lubumbashi\t2024-01-01\n"
+        "9000005\tTest Territory\tTest Territory\t\t-1.1\t28.7\tA\tADM2\tCD\t\t11\t7\t\t\t0\t\t"
+        "1500\tAfrica/Lubumbashi\t2024-01-01\n"
         "9000004\tSome Hotel\tSome Hotel\t\t-1.6\t29.2\tS\tHTL\tCD\t\t11\t\t\t\t0\t\t1500\t"
         "Africa/Lubumbashi\t2024-01-01\n";
     kvm_error err = {0};
     kvm_gazetteer *gaz = load_good();
     kvm_status s = kvm_gazetteer_load_buffer(gaz, "CD.txt", dump, strlen(dump), &err);
     CHECK_MSG(s == KVM_OK, "%s", err.message);
-    CHECK(kvm_gazetteer_count(gaz) == 13); /* the hotel is skipped */
+    CHECK(kvm_gazetteer_count(gaz) == 14); /* the hotel is skipped */
     const kvm_place *p = kvm_gazetteer_find_id(gaz, "geonames-9000002");
     CHECK(p != NULL);
     if (p) {
         CHECK_STR(p->name, "Mweso Test");
         CHECK(p->kind == KVM_KIND_TOWN); /* PPL with population >= 10,000 */
         CHECK_STR(p->admin1, "North Kivu");
+        CHECK_STR(p->admin2, "Test Territory"); /* from the ADM2 row of the same file */
         CHECK_STR(p->country, "CD");
         CHECK_STR(p->source, "GeoNames 9000002");
         CHECK_STR(p->alt_names, "Mwesso Test|Mweso-Test");
@@ -284,7 +287,9 @@ static void test_geonames(void)
     p = kvm_gazetteer_find_id(gaz, "geonames-9000003");
     CHECK(p && p->kind == KVM_KIND_VILLAGE && strcmp(p->alt_names, "Kishishe Test") == 0);
     p = kvm_gazetteer_find_id(gaz, "geonames-9000001");
-    CHECK(p && p->kind == KVM_KIND_PROVINCE);
+    CHECK(p && p->kind == KVM_KIND_PROVINCE && strcmp(p->admin1, "North Kivu") == 0);
+    p = kvm_gazetteer_find_id(gaz, "geonames-9000005");
+    CHECK(p && p->kind == KVM_KIND_TERRITORY && strcmp(p->admin2, "") == 0);
     const kvm_place *out[2];
     CHECK(kvm_gazetteer_lookup(gaz, "mwesso test", out, 2) == 1);
     CHECK(kvm_gazetteer_lookup(gaz, "kishishe test", out, 2) == 1);

@@ -102,6 +102,14 @@ static const text_case cases[] = {
      {{"Nyiragongo", 0, "nyiragongo-volcano", "kind-word"},
       {"Kanyaruchinya", 0, "kanyaruchinya", "unique"},
       {"Nyiragongo", 1, "nyiragongo-territory", "kind-word"}}},
+    /* one sense per article; a demonym before the kind word wins over it */
+    {"Rebels took the Congolese border town of Bunagana. Bunagana was empty by noon. "
+     "Clashes spread across Walikale territory; in Walikale and Lubero, schools shut.",
+     {{"Bunagana", 0, "bunagana", "qualifier"},
+      {"Bunagana", 1, "bunagana", "same-article"},
+      {"Walikale", 0, "walikale-territory", "kind-word"},
+      {"Walikale", 1, "walikale-territory", "same-article"},
+      {"Lubero", 0, "lubero-territory", "same-article"}}},
     /* priors */
     {"Kibumba was shelled.", {{"Kibumba", 0, "kibumba-nyiragongo", "north-kivu-prior"}}},
     {"Kirumba was quiet.", {{"Kirumba", 0, "kirumba-rutshuru", "population"}}},
@@ -152,16 +160,14 @@ static void test_cases(void)
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         const text_case *tc = &cases[c];
         kvm_article *art = NULL;
-        CHECK(kvm_article_from_buffer("case", tc->text, strlen(tc->text), &art, &err) ==
-              KVM_OK);
+        CHECK(kvm_article_from_buffer("case", tc->text, strlen(tc->text), &art, &err) == KVM_OK);
         if (!art)
             continue;
         CHECK(kvm_geoparse(gp, art, &list, &err) == KVM_OK);
         size_t want = 0;
         while (want < 14 && tc->mentions[want].surface)
             want++;
-        CHECK_MSG(list.count == want, "case %zu: %zu mentions, expected %zu", c, list.count,
-                  want);
+        CHECK_MSG(list.count == want, "case %zu: %zu mentions, expected %zu", c, list.count, want);
         for (size_t k = 0; k < list.count; k++) {
             const kvm_mention *m = &list.items[k];
             if (k >= want) {
@@ -171,16 +177,16 @@ static void test_cases(void)
             }
             const expect *e = &tc->mentions[k];
             long at = occurrence(tc->text, e->surface, e->occurrence);
-            CHECK_MSG(at >= 0 && m->start == (size_t)at && m->end == (size_t)at + strlen(e->surface),
-                      "case %zu #%zu: span [%zu,%zu) '%.*s', expected '%s' at %ld", c, k,
-                      m->start, m->end, (int)(m->end - m->start), tc->text + m->start,
-                      e->surface, at);
+            CHECK_MSG(at >= 0 && m->start == (size_t)at &&
+                          m->end == (size_t)at + strlen(e->surface),
+                      "case %zu #%zu: span [%zu,%zu) '%.*s', expected '%s' at %ld", c, k, m->start,
+                      m->end, (int)(m->end - m->start), tc->text + m->start, e->surface, at);
             CHECK_MSG(strcmp(m->place->id, e->id) == 0, "case %zu #%zu '%s': %s (%s), expected %s",
                       c, k, e->surface, m->place->id, m->method, e->id);
             if (e->method)
                 CHECK_MSG(strcmp(m->method, e->method) == 0,
-                          "case %zu #%zu '%s': method %s, expected %s", c, k, e->surface,
-                          m->method, e->method);
+                          "case %zu #%zu '%s': method %s, expected %s", c, k, e->surface, m->method,
+                          e->method);
             CHECK(m->confidence > 0.0 && m->confidence <= 1.0);
             CHECK(m->n_candidates >= 1);
         }
@@ -194,8 +200,8 @@ static void test_cases(void)
 /* The matcher alone: folding, boundaries, capitals, leftmost-longest. */
 static void test_matcher(void)
 {
-    static const char *const names[] = {"Kivu", "North Kivu", "Lake Kivu", "Goma", "Saint-Louis",
-                                        "Côte d'Ivoire", "Straße"};
+    static const char *const names[] = {"Kivu",        "North Kivu",    "Lake Kivu", "Goma",
+                                        "Saint-Louis", "Côte d'Ivoire", "Straße"};
     kvm_matcher *m = NULL;
     kvm_error err = {0};
     CHECK(kvm_matcher_new_names(names, sizeof names / sizeof names[0], &m, &err) == KVM_OK);
@@ -225,11 +231,11 @@ static void test_matcher(void)
         while (kvm_matcher_next(m, t, strlen(t), &pos, scans[i].flags, &mt)) {
             const uint32_t *idx;
             size_t n = kvm_matcher_candidates(m, mt.entry, &idx);
-            used += (size_t)snprintf(got + used, sizeof got - used, "%s%zu-%zu:%u",
-                                     used ? " " : "", mt.start, mt.end, n ? idx[0] : 99u);
+            used += (size_t)snprintf(got + used, sizeof got - used, "%s%zu-%zu:%u", used ? " " : "",
+                                     mt.start, mt.end, n ? idx[0] : 99u);
         }
-        CHECK_MSG(strcmp(got, scans[i].expected) == 0, "scan %zu: got '%s', expected '%s'", i,
-                  got, scans[i].expected);
+        CHECK_MSG(strcmp(got, scans[i].expected) == 0, "scan %zu: got '%s', expected '%s'", i, got,
+                  scans[i].expected);
     }
     char folded[64];
     CHECK(kvm_match_fold("  Nord--Kivu\xE2\x80\x99s ", 17, folded, sizeof folded) == 11);
@@ -252,8 +258,7 @@ static const kvm_mention *mention_at(const kvm_mention_list *list, size_t start)
     return NULL;
 }
 
-static void check_seed(const kvm_geoparser *gp, const char *file, const seed_expect *exp,
-                       size_t n)
+static void check_seed(const kvm_geoparser *gp, const char *file, const seed_expect *exp, size_t n)
 {
     char path[512];
     snprintf(path, sizeof path, "%s/seeds/%s", KVM_TEST_SHARED_DIR, file);
@@ -267,8 +272,7 @@ static void check_seed(const kvm_geoparser *gp, const char *file, const seed_exp
     const char *text = kvm_article_text(art);
     for (size_t i = 0; i < n; i++) {
         long at = occurrence(text, exp[i].surface, exp[i].occurrence);
-        CHECK_MSG(at >= 0, "%s: '%s' #%d not in the text", file, exp[i].surface,
-                  exp[i].occurrence);
+        CHECK_MSG(at >= 0, "%s: '%s' #%d not in the text", file, exp[i].surface, exp[i].occurrence);
         if (at < 0)
             continue;
         const kvm_mention *m = mention_at(&list, (size_t)at);
@@ -278,8 +282,7 @@ static void check_seed(const kvm_geoparser *gp, const char *file, const seed_exp
             continue;
         }
         CHECK_MSG(m && strcmp(m->place->id, exp[i].id) == 0, "%s: '%s' #%d -> %s, expected %s",
-                  file, exp[i].surface, exp[i].occurrence, m ? m->place->id : "(none)",
-                  exp[i].id);
+                  file, exp[i].surface, exp[i].occurrence, m ? m->place->id : "(none)", exp[i].id);
     }
     kvm_mention_list_free(&list);
     kvm_article_free(art);
@@ -294,9 +297,9 @@ static void test_seeds(void)
     kvm_gazetteer *gaz = kvm_gazetteer_new();
     kvm_error err = {0};
     CHECK_MSG(kvm_gazetteer_load_bundled(gaz, &err) == KVM_OK, "%s", err.message);
-    static const char *const needed[] = {"katale-masisi", "masisi-town", "masisi-territory",
-                                         "goma", "north-kivu", "dr-congo", "rwanda",
-                                         "eastern-dr-congo", "beni-territory", "nairobi"};
+    static const char *const needed[] = {
+        "katale-masisi", "masisi-town", "masisi-territory", "goma",           "north-kivu",
+        "dr-congo",      "rwanda",      "eastern-dr-congo", "beni-territory", "nairobi"};
     for (size_t k = 0; k < sizeof needed / sizeof needed[0]; k++)
         if (!kvm_gazetteer_find_id(gaz, needed[k])) {
             printf("geoparse: bundled gazetteer lacks '%s': seed checks skipped\n", needed[k]);
@@ -352,14 +355,10 @@ static void test_seeds(void)
     };
     check_seed(gp, "001_70e2326696459d73.txt", s1, sizeof s1 / sizeof s1[0]);
     static const seed_expect s2[] = {
-        {"Kinshasa", 0, "kinshasa"},
-        {"Democratic Republic of the Congo", 0, "dr-congo"},
-        {"Kigali", 0, "kigali"},
-        {"Rwanda late", 0, "rwanda"},
-        {"Rwanda'", 0, NULL},
-        {"Rwanda\"", 0, NULL},
-        {"Burundi", 0, "burundi"},
-        {"eastern DRC", 0, "eastern-dr-congo"},
+        {"Kinshasa", 0, "kinshasa"}, {"Democratic Republic of the Congo", 0, "dr-congo"},
+        {"Kigali", 0, "kigali"},     {"Rwanda late", 0, "rwanda"},
+        {"Rwanda'", 0, NULL},        {"Rwanda\"", 0, NULL},
+        {"Burundi", 0, "burundi"},   {"eastern DRC", 0, "eastern-dr-congo"},
         {"Rwandan", 0, NULL},
     };
     check_seed(gp, "002_146eaec923c707f4.txt", s2, sizeof s2 / sizeof s2[0]);

@@ -951,7 +951,8 @@ static int parse_args(int argc, char **argv, options *opt)
     if (opt->all && opt->n_places > 0)
         return cli_usage_error("distance", "--all takes no PLACE arguments");
     if (!opt->pairs && !opt->all && opt->n_places < 2)
-        return cli_usage_error("distance", "give at least two places (or --all, --pairs FILE)");
+        return cli_usage_error(
+            "distance", "distance needs two or more places (or --matrix --all, or --pairs FILE)");
     return -1;
 }
 

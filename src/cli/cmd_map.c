@@ -118,8 +118,7 @@ static int parse_options(int argc, char **argv, map_cli *c)
             if (m < 0)
                 return KVM_EXIT_USAGE;
             if (kvm_parse_bbox(value, &c->map.bbox, &err) != KVM_OK)
-                return cli_usage_error("map", "bad --bbox '%s': %s (expected W,S,E,N degrees)",
-                                       value, err.message);
+                return cli_usage_error("map", "%s", err.message);
             c->map.has_bbox = 1;
         } else if ((m = cli_match_option(argc, argv, &i, "--width", &value)) != 0) {
             if (m < 0)
@@ -346,6 +345,15 @@ done:
     free(c.layers);
     free(c.files);
     return rc;
+}
+
+/* LeakSanitizer hook (sanitizer builds only call it): fontconfig, reached
+ * through cairo's toy text API, keeps its caches for the life of the process;
+ * they are not ours to free. */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void)
+{
+    return "leak:libfontconfig\n";
 }
 
 const kvm_command kvm_cmd_map = {

@@ -52,8 +52,7 @@ static void date_field(kvm_xfile *xf, kvm_date d)
     kvm_xf_puts(xf, buf);
 }
 
-void kvm_csv_row(kvm_xfile *xf, const kvm_xfield *fields, size_t n_fields,
-                 const kvm_xvalue *values)
+void kvm_csv_row(kvm_xfile *xf, const kvm_xfield *fields, size_t n_fields, const kvm_xvalue *values)
 {
     for (size_t i = 0; i < n_fields; i++) {
         const kvm_xfield *f = &fields[i];
@@ -63,16 +62,23 @@ void kvm_csv_row(kvm_xfile *xf, const kvm_xfield *fields, size_t n_fields,
         if (v->is_null)
             continue;
         switch (f->type) {
-        case 'C': kvm_csv_field(xf, v->s); break;
+        case 'C':
+            kvm_csv_field(xf, v->s);
+            break;
         case 'N':
             if (f->decimals)
                 kvm_xf_fixed(xf, v->d, f->decimals);
             else
                 kvm_xf_int(xf, v->i);
             break;
-        case 'D': date_field(xf, v->date); break;
-        case 'L': kvm_xf_putc(xf, v->i ? '1' : '0'); break;
-        default: break;
+        case 'D':
+            date_field(xf, v->date);
+            break;
+        case 'L':
+            kvm_xf_putc(xf, v->i ? '1' : '0');
+            break;
+        default:
+            break;
         }
     }
     kvm_xf_putc(xf, '\n');
@@ -80,15 +86,55 @@ void kvm_csv_row(kvm_xfile *xf, const kvm_xfield *fields, size_t n_fields,
 
 /* ACLED's columns (API / export, 2023-2025), then ours. */
 static const char *const event_columns[] = {
-    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
-    "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2",
-    "interaction", "civilian_targeting", "iso", "region", "country", "admin1", "admin2",
-    "admin3", "location", "latitude", "longitude", "geo_precision", "source", "source_scale",
-    "notes", "fatalities", "tags", "timestamp",
+    "event_id_cnty",
+    "event_date",
+    "year",
+    "time_precision",
+    "disorder_type",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "inter1",
+    "actor2",
+    "assoc_actor_2",
+    "inter2",
+    "interaction",
+    "civilian_targeting",
+    "iso",
+    "region",
+    "country",
+    "admin1",
+    "admin2",
+    "admin3",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
+    "source_scale",
+    "notes",
+    "fatalities",
+    "tags",
+    "timestamp",
     /* ours */
-    "x_type", "x_count_min", "x_count_max", "x_origin", "x_destination", "x_destination_text",
-    "x_historical", "x_claimed", "x_mention", "x_span_start", "x_span_end", "x_method",
-    "x_confidence", "x_gazetteer_id", "x_reference", "x_stated_km", "x_computed_km",
+    "x_type",
+    "x_count_min",
+    "x_count_max",
+    "x_origin",
+    "x_destination",
+    "x_destination_text",
+    "x_historical",
+    "x_claimed",
+    "x_mention",
+    "x_span_start",
+    "x_span_end",
+    "x_method",
+    "x_confidence",
+    "x_gazetteer_id",
+    "x_reference",
+    "x_stated_km",
+    "x_computed_km",
 };
 
 static const char *disorder_type(kvm_event_type type)
@@ -98,10 +144,13 @@ static const char *disorder_type(kvm_event_type type)
     case KVM_EVENT_RECAPTURE:
     case KVM_EVENT_CLASH:
     case KVM_EVENT_SHELLING:
-    case KVM_EVENT_ATTACK: return "Political violence";
+    case KVM_EVENT_ATTACK:
+        return "Political violence";
     case KVM_EVENT_WITHDRAWAL:
-    case KVM_EVENT_AGREEMENT: return "Strategic developments";
-    default: return "";
+    case KVM_EVENT_AGREEMENT:
+        return "Strategic developments";
+    default:
+        return "";
     }
 }
 
@@ -150,8 +199,7 @@ static void put_int_if(kvm_xfile *xf, long long v, int known)
         kvm_xf_int(xf, v);
 }
 
-static void event_row(kvm_xfile *xf, const kvm_event_row *r,
-                      const kvm_claim *claim)
+static void event_row(kvm_xfile *xf, const kvm_event_row *r, const kvm_claim *claim)
 {
     const kvm_event *e = r->event;
     const kvm_place *p = e->place;

@@ -124,8 +124,7 @@ void kvm_xf_write(kvm_xfile *xf, const void *data, size_t n)
 {
     if (xf->err_no || n == 0)
         return;
-    if (xf->pos < xf->base || xf->pos > xf->base + xf->len ||
-        xf->pos - xf->base + n > xf->cap) {
+    if (xf->pos < xf->base || xf->pos > xf->base + xf->len || xf->pos - xf->base + n > xf->cap) {
         if (kvm_xf_flush(xf) != 0)
             return;
         if (n > xf->cap) {
@@ -589,16 +588,11 @@ static int fill_event(layer_ctx *ctx, size_t index)
 /* advances ------------------------------------------------------------------ */
 
 static const kvm_xfield advance_fields[] = {
-    {"ACTOR1", "actor1", 'C', 80, 0},
-    {"FROM_LOC", "from_location", 'C', 80, 0},
-    {"TO_LOC", "to_location", 'C', 80, 0},
-    {"FROM_ID", "from_gazetteer_id", 'C', 60, 0},
-    {"TO_ID", "to_gazetteer_id", 'C', 60, 0},
-    {"DATE_FROM", "date_from", 'D', 8, 0},
-    {"DATE_TO", "date_to", 'D', 8, 0},
-    {"DIST_KM", "dist_km", 'N', 12, 3},
-    {"BEARING", "bearing_deg", 'N', 8, 1},
-    {"SEQ", "sequence", 'N', 6, 0},
+    {"ACTOR1", "actor1", 'C', 80, 0},         {"FROM_LOC", "from_location", 'C', 80, 0},
+    {"TO_LOC", "to_location", 'C', 80, 0},    {"FROM_ID", "from_gazetteer_id", 'C', 60, 0},
+    {"TO_ID", "to_gazetteer_id", 'C', 60, 0}, {"DATE_FROM", "date_from", 'D', 8, 0},
+    {"DATE_TO", "date_to", 'D', 8, 0},        {"DIST_KM", "dist_km", 'N', 12, 3},
+    {"BEARING", "bearing_deg", 'N', 8, 1},    {"SEQ", "sequence", 'N', 6, 0},
     {"EVENT_IDS", "event_ids", 'C', 254, 0},
 };
 
@@ -677,14 +671,10 @@ static int fill_displacement_point(layer_ctx *ctx, size_t index)
 /* places -------------------------------------------------------------------- */
 
 static const kvm_xfield place_fields[] = {
-    {"GAZ_ID", "gazetteer_id", 'C', 60, 0},
-    {"NAME", "name", 'C', 80, 0},
-    {"KIND", "kind", 'C', 16, 0},
-    {"ADMIN1", "admin1", 'C', 60, 0},
-    {"ADMIN2", "admin2", 'C', 60, 0},
-    {"ISO2", "iso2", 'C', 2, 0},
-    {"MENTIONS", "mentions", 'N', 9, 0},
-    {"EVENTS", "events", 'N', 9, 0},
+    {"GAZ_ID", "gazetteer_id", 'C', 60, 0}, {"NAME", "name", 'C', 80, 0},
+    {"KIND", "kind", 'C', 16, 0},           {"ADMIN1", "admin1", 'C', 60, 0},
+    {"ADMIN2", "admin2", 'C', 60, 0},       {"ISO2", "iso2", 'C', 2, 0},
+    {"MENTIONS", "mentions", 'N', 9, 0},    {"EVENTS", "events", 'N', 9, 0},
 };
 
 typedef struct place_slot {
@@ -746,18 +736,12 @@ static int fill_place(layer_ctx *ctx, size_t index)
 /* claims -------------------------------------------------------------------- */
 
 static const kvm_xfield claim_fields[] = {
-    {"FROM_LOC", "from_location", 'C', 80, 0},
-    {"TO_LOC", "to_location", 'C', 80, 0},
-    {"FROM_ID", "from_gazetteer_id", 'C', 60, 0},
-    {"TO_ID", "to_gazetteer_id", 'C', 60, 0},
-    {"STATED_KM", "stated_km", 'N', 12, 3},
-    {"STATED_MI", "stated_miles", 'N', 12, 3},
-    {"CALC_KM", "computed_km", 'N', 12, 3},
-    {"RATIO", "ratio", 'N', 10, 3},
-    {"BEARING", "bearing_deg", 'N', 8, 1},
-    {"DIRECTION", "direction", 'C', 8, 0},
-    {"VERDICT", "verdict", 'C', 16, 0},
-    {"NOTES", "notes", 'C', 254, 0},
+    {"FROM_LOC", "from_location", 'C', 80, 0},    {"TO_LOC", "to_location", 'C', 80, 0},
+    {"FROM_ID", "from_gazetteer_id", 'C', 60, 0}, {"TO_ID", "to_gazetteer_id", 'C', 60, 0},
+    {"STATED_KM", "stated_km", 'N', 12, 3},       {"STATED_MI", "stated_miles", 'N', 12, 3},
+    {"CALC_KM", "computed_km", 'N', 12, 3},       {"RATIO", "ratio", 'N', 10, 3},
+    {"BEARING", "bearing_deg", 'N', 8, 1},        {"DIRECTION", "direction", 'C', 8, 0},
+    {"VERDICT", "verdict", 'C', 16, 0},           {"NOTES", "notes", 'C', 254, 0},
 };
 
 static int fill_claim(layer_ctx *ctx, size_t index)
@@ -788,8 +772,8 @@ static int fill_claim(layer_ctx *ctx, size_t index)
 static const layer_def layers[] = {
     {"events", KVM_XGEOM_POINT, event_fields, N_OF(event_fields), kvm_eventset_event_count,
      fill_event},
-    {"advances", KVM_XGEOM_LINE, advance_fields, N_OF(advance_fields),
-     kvm_eventset_advance_count, fill_advance},
+    {"advances", KVM_XGEOM_LINE, advance_fields, N_OF(advance_fields), kvm_eventset_advance_count,
+     fill_advance},
     {"displacement", KVM_XGEOM_LINE, displacement_fields, N_OF(displacement_fields),
      kvm_eventset_event_count, fill_displacement_line},
     {"displacement_points", KVM_XGEOM_POINT, displacement_fields, N_OF(displacement_fields),
@@ -817,8 +801,8 @@ typedef struct pending {
 /* Takes ownership of both strings (freed on failure too). */
 static int pending_add(pending *pd, char *tmp, char *final)
 {
-    if (!tmp || !final || kvm_grow((void **)&pd->items, &pd->cap, pd->count + 1,
-                                   sizeof *pd->items) != 0) {
+    if (!tmp || !final ||
+        kvm_grow((void **)&pd->items, &pd->cap, pd->count + 1, sizeof *pd->items) != 0) {
         if (tmp)
             unlink(tmp);
         free(tmp);
@@ -853,8 +837,8 @@ static kvm_status pending_commit(pending *pd, kvm_error *err)
     kvm_status st = KVM_OK;
     for (size_t i = 0; i < pd->count; i++) {
         if (st == KVM_OK && rename(pd->items[i].tmp, pd->items[i].final) != 0)
-            st = kvm_error_set(err, KVM_ERR_IO, "cannot rename into '%s': %s",
-                               pd->items[i].final, strerror(errno));
+            st = kvm_error_set(err, KVM_ERR_IO, "cannot rename into '%s': %s", pd->items[i].final,
+                               strerror(errno));
         if (st != KVM_OK)
             unlink(pd->items[i].tmp);
     }
@@ -879,6 +863,37 @@ static kvm_status nomem(kvm_error *err)
     return kvm_error_set(err, KVM_ERR_NOMEM, "out of memory");
 }
 
+/* Text fields are as wide as their longest value needs (at least
+ * MIN_TEXT_WIDTH, at most the layer's width: 254 for notes), like GDAL's
+ * RESIZE=YES: DBF records are fixed-width, so padding every note to 254
+ * bytes would double the files and the time spent writing them. */
+enum { MIN_TEXT_WIDTH = 20 };
+
+static void fit_text_widths(layer_ctx *ctx, const layer_def *def, kvm_xfield *out)
+{
+    size_t need[MAX_FIELDS] = {0};
+    memcpy(out, def->fields, def->n_fields * sizeof *out);
+    size_t n = def->count(ctx->set);
+    for (size_t i = 0; i < n; i++) {
+        if (!def->fill(ctx, i))
+            continue;
+        for (size_t f = 0; f < def->n_fields; f++) {
+            const kvm_xvalue *v = &ctx->values[f];
+            if (out[f].type != 'C' || v->is_null || !v->s)
+                continue;
+            size_t len = strlen(v->s);
+            if (len > need[f])
+                need[f] = kvm_utf8_truncate(v->s, len, (size_t)out[f].width);
+        }
+    }
+    for (size_t f = 0; f < def->n_fields; f++) {
+        if (out[f].type != 'C')
+            continue;
+        int floor_width = out[f].width < MIN_TEXT_WIDTH ? out[f].width : MIN_TEXT_WIDTH;
+        out[f].width = need[f] > (size_t)floor_width ? (int)need[f] : floor_width;
+    }
+}
+
 /* final_base: "<dir>/<layer>" without extension. */
 static kvm_status write_layer_shp(layer_ctx *ctx, const layer_def *def, const char *final_base,
                                   pending *pd, kvm_error *err)
@@ -886,8 +901,10 @@ static kvm_status write_layer_shp(layer_ctx *ctx, const layer_def *def, const ch
     char *tmp_base = kvm_temp_path_for(final_base);
     if (!tmp_base)
         return nomem(err);
+    kvm_xfield fields[MAX_FIELDS];
+    fit_text_widths(ctx, def, fields);
     kvm_shp_writer *w;
-    kvm_status st = kvm_shp_writer_open(tmp_base, def->geom, def->fields, def->n_fields, &w, err);
+    kvm_status st = kvm_shp_writer_open(tmp_base, def->geom, fields, def->n_fields, &w, err);
     if (st != KVM_OK) {
         free(tmp_base);
         return st;
@@ -1023,9 +1040,9 @@ static kvm_status prepare_directory(const char *dir, int *pcreated, kvm_error *e
             *slash = '\0';
         else if (slash)
             slash[1] = '\0';
-        kvm_status s = kvm_error_set(err, KVM_ERR_IO,
-                                     "cannot create '%s': parent directory '%s' does not exist",
-                                     dir, parent);
+        kvm_status s =
+            kvm_error_set(err, KVM_ERR_IO,
+                          "cannot create '%s': parent directory '%s' does not exist", dir, parent);
         free(parent);
         return s;
     }
@@ -1064,8 +1081,9 @@ kvm_status kvm_export_directory(const kvm_eventset *set, const char *dir, int fo
     if (!set || !dir || !dir[0] || (formats & KVM_EXPORT_ALL) == 0)
         return kvm_error_set(err, KVM_ERR_INVALID, "nothing to export");
     if (kvm_eventset_status(set) != KVM_OK)
-        return kvm_error_set(err, kvm_eventset_status(set), "cannot export: the event set is "
-                                                            "incomplete (%s)",
+        return kvm_error_set(err, kvm_eventset_status(set),
+                             "cannot export: the event set is "
+                             "incomplete (%s)",
                              kvm_status_to_string(kvm_eventset_status(set)));
     int created;
     kvm_status st = prepare_directory(dir, &created, err);
@@ -1104,8 +1122,8 @@ kvm_status kvm_export_directory(const kvm_eventset *set, const char *dir, int fo
             if (!full)
                 st = nomem(err);
             else
-                st = write_text_file(ctx, def, full,
-                                     i == 0 ? csv_events_body : csv_layer_body, &pd, err);
+                st = write_text_file(ctx, def, full, i == 0 ? csv_events_body : csv_layer_body, &pd,
+                                     err);
             free(path);
             free(full);
         }

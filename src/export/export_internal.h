@@ -17,7 +17,7 @@
  * FILE* (append only).  The first failure is kept (err_no) and later writes
  * are no-ops. */
 typedef struct kvm_xfile {
-    int fd;                  /* -1 when fp is used */
+    int fd; /* -1 when fp is used */
     FILE *fp;
     char *buf;
     size_t cap;
@@ -80,7 +80,9 @@ enum { KVM_XGEOM_POINT = 1, KVM_XGEOM_LINE = 2 };
 typedef struct kvm_shp_writer kvm_shp_writer;
 
 /* Creates <base>.shp/.shx/.dbf/.cpg/.prj (base has no extension; callers
- * pass a temporary base and rename the files).  geom: KVM_XGEOM_*. */
+ * pass a temporary base and rename the files).  geom: KVM_XGEOM_*.  fields
+ * is borrowed and must outlive the writer; text longer than a field's width
+ * is cut on a UTF-8 character boundary. */
 kvm_status kvm_shp_writer_open(const char *base, int geom, const kvm_xfield *fields,
                                size_t n_fields, kvm_shp_writer **pwriter, kvm_error *err);
 /* Adds a feature; errors are sticky and reported by close. */
@@ -120,16 +122,16 @@ void kvm_csv_events(kvm_xfile *xf, const kvm_eventset *set);
 /* What the events layers need per event, computed once. */
 typedef struct kvm_event_row {
     const kvm_event *event;
-    kvm_date date;            /* completed (month/day 1 when unknown); year 0 none */
-    int time_precision;       /* ACLED 1..3, 0 when no date */
-    int geo_precision;        /* 1..3, 0 when no place */
-    const char *country;      /* ACLED country name, "" if unknown */
-    int iso;                  /* ISO 3166 numeric, 0 if unknown */
-    const char *region;       /* ACLED region, "" if unknown */
+    kvm_date date;       /* completed (month/day 1 when unknown); year 0 none */
+    int time_precision;  /* ACLED 1..3, 0 when no date */
+    int geo_precision;   /* 1..3, 0 when no place */
+    const char *country; /* ACLED country name, "" if unknown */
+    int iso;             /* ISO 3166 numeric, 0 if unknown */
+    const char *region;  /* ACLED region, "" if unknown */
     const char *admin1;
     const char *admin2;
-    const char *sources;      /* article names joined "; " (points into a scratch buffer) */
-    long long fatalities;     /* ACLED: 0 when not stated */
+    const char *sources;  /* article names joined "; " (points into a scratch buffer) */
+    long long fatalities; /* ACLED: 0 when not stated */
 } kvm_event_row;
 
 /* Fills row for event i; sources is built in *scratch (reused). */

@@ -31,12 +31,24 @@ void kvm_json_string(kvm_xfile *xf, const char *s)
         } else {
             char esc[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0};
             switch (c) {
-            case '"': kvm_xf_puts(xf, "\\\""); break;
-            case '\\': kvm_xf_puts(xf, "\\\\"); break;
-            case '\n': kvm_xf_puts(xf, "\\n"); break;
-            case '\r': kvm_xf_puts(xf, "\\r"); break;
-            case '\t': kvm_xf_puts(xf, "\\t"); break;
-            default: kvm_xf_write(xf, esc, 6); break;
+            case '"':
+                kvm_xf_puts(xf, "\\\"");
+                break;
+            case '\\':
+                kvm_xf_puts(xf, "\\\\");
+                break;
+            case '\n':
+                kvm_xf_puts(xf, "\\n");
+                break;
+            case '\r':
+                kvm_xf_puts(xf, "\\r");
+                break;
+            case '\t':
+                kvm_xf_puts(xf, "\\t");
+                break;
+            default:
+                kvm_xf_write(xf, esc, 6);
+                break;
             }
             p++;
         }

@@ -28,9 +28,9 @@ const char *const kvm_shp_extensions[] = {".shp", ".shx", ".dbf", ".cpg", ".prj"
  * 1.5's hooks carry no user pointer, so the writer being built is found
  * through a thread-local. */
 typedef struct hook_session {
-    int err_no;          /* first failure of any file */
-    char failed_ext[8];  /* extension of the file that failed */
-    char message[160];   /* shapelib's own message, if it gave one */
+    int err_no;         /* first failure of any file */
+    char failed_ext[8]; /* extension of the file that failed */
+    char message[160];  /* shapelib's own message, if it gave one */
 } hook_session;
 
 static _Thread_local hook_session *current_session;
@@ -181,8 +181,8 @@ struct kvm_shp_writer {
     char *base;
     const kvm_xfield *fields;
     size_t n_fields;
-    int *offsets;    /* of each field in the record (after the deletion flag) */
-    char *record;    /* one DBF record, reused */
+    int *offsets; /* of each field in the record (after the deletion flag) */
+    char *record; /* one DBF record, reused */
     int record_len;
     int geom;
     int n_records;
@@ -228,8 +228,8 @@ static kvm_status writer_error(kvm_shp_writer *w, kvm_error *err, const char *do
     int e = w->session.err_no ? w->session.err_no : EIO;
     if (w->too_many)
         return kvm_error_set(err, KVM_ERR_LIMIT,
-                             "cannot write shapefile in '%.*s': more than %d features", dirlen,
-                             dir, INT32_MAX / 2);
+                             "cannot write shapefile in '%.*s': more than %d features", dirlen, dir,
+                             INT32_MAX / 2);
     return kvm_error_set(err, KVM_ERR_IO, "cannot %s shapefile in '%.*s'%s%s: %s", doing, dirlen,
                          dir, w->session.failed_ext[0] ? " (" : "",
                          w->session.failed_ext[0] ? w->session.failed_ext : "", strerror(e));

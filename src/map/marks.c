@@ -347,8 +347,8 @@ static kvm_status gather_events(map_ctx *m, const kvm_eventset *set, map_marks *
             d->cx = cx;
             d->cy = cy;
             double count = e->count_min > 0 ? (double)e->count_min : 0;
-            d->r = count > 0 ? fmin(fmax(9 * m->s * sqrt(count / 10000.0), 7 * m->s), 110 * m->s)
-                             : 8 * m->s;
+            d->r = count > 0 ? fmin(fmax(9 * m->s * sqrt(count / 10000.0), 13 * m->s), 110 * m->s)
+                             : 13 * m->s;
             const kvm_place *to = e->destination;
             if (to && map_place_is_point(to) && strcmp(to->id, at->id) != 0) {
                 double tx, ty;

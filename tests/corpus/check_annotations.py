@@ -95,6 +95,21 @@ def scan(text, names):
     return out
 
 
+def find_word(text, surface, start):
+    """First occurrence of surface at or after start that is a whole word
+    sequence (not inside "Qatari" when looking for "Qatar"); -1 if none."""
+    while True:
+        at = text.find(surface, start)
+        if at < 0:
+            return -1
+        end = at + len(surface)
+        before = text[at - 1] if at > 0 else " "
+        after = text[end] if end < len(text) else " "
+        if not before.isalnum() and not after.isalnum():
+            return at
+        start = at + 1
+
+
 def check_file(ann_path, names, ids, strict):
     errors, warnings = [], []
     txt_path = ann_path[:-4] + ".txt"
@@ -122,7 +137,7 @@ def check_file(ann_path, names, ids, strict):
                 errors.append("%s: place needs 3 columns" % where)
                 continue
             surface, pid = cols[1], cols[2]
-            at = text.find(surface, pos)
+            at = find_word(text, surface, pos)
             if at < 0:
                 errors.append("%s: %r not found after offset %d" % (where, surface, pos))
                 continue
