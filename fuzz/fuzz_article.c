@@ -21,7 +21,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
     }
     kvm_article *article = NULL;
-    if (kvm_article_from_buffer("fuzz.txt", (const char *)data, size, &article, NULL) != KVM_OK)
+    kvm_status st;
+    /* inputs starting with '{' go through the JSON Lines reader, the rest
+     * through the plain-text reader */
+    if (size > 0 && data[0] == '{')
+        st = kvm_article_from_jsonl((const char *)data, size, "fuzz.jsonl", 1, &article, NULL);
+    else
+        st = kvm_article_from_buffer("fuzz.txt", (const char *)data, size, &article, NULL);
+    if (st != KVM_OK)
         return 0;
     kvm_mention_list mentions = {0};
     kvm_eventset *set = kvm_eventset_new();

@@ -146,7 +146,7 @@ static const char *subject_actor(const extractor *x, size_t verb)
     static const char *const preps[] = {"from",     "against",    "with",    "by",    "between",
                                         "of",       "for",        "to",      "on",    "at",
                                         "towards",  "toward",     "alongside", "and", "backing",
-                                        "supporting", "including", "among",  "into",  "as", NULL};
+                                        "supporting", "including", "among",  "into",  NULL};
     for (size_t a = x->n_actors; a-- > 0;) {
         const kvm_ev_actor *h = &x->actors[a];
         if (h->last >= verb)
@@ -1081,11 +1081,11 @@ static void rule_agreements(extractor *x)
 
 static const char *const displacement_verbs[] = {
     "displaced", "displacing", "displace", "displaces", "displacement", "fled", "flee",
-    "fleeing", "flees", "uprooted", "uprooting", "evacuated", NULL};
+    "fleeing", "flees", "uprooted", "uprooting", "evacuated", "evacuation", NULL};
 /* Words that only signal displacement next to a count: "7,000 refugees",
  * "thousands more crossed into Uganda". */
 static const char *const displacement_nouns[] = {"refugees", "idps", "evacuees", "crossed",
-                                                 "arrived", "poured", NULL};
+                                                 "arrived", "poured", "received", NULL};
 static const char *const people_words[] = {
     "people", "persons", "civilians", "residents", "inhabitants", "families", "households",
     "refugees", "idps", "displaced", "villagers", "children", "women", "individuals", "others",
@@ -1288,7 +1288,15 @@ static void rule_displacement(extractor *x)
         }
         if (i > 0 && kvm_ev_in(&x->toks[i - 1], displacement_verbs))
             people = 1;
-        if (!people || is_kill_context(x, i)) {
+        /* "Uganda hosts 1.7 million refugees": a stock, not a movement */
+        int stock = 0;
+        for (size_t b = i; b > 0 && i - b < 3;) {
+            b--;
+            if (kvm_ev_is(&x->toks[b], "hosts") || kvm_ev_is(&x->toks[b], "hosting") ||
+                kvm_ev_is(&x->toks[b], "host") || kvm_ev_is(&x->toks[b], "hosted"))
+                stock = 1;
+        }
+        if (!people || stock || is_kill_context(x, i)) {
             i = last;
             continue;
         }
@@ -1343,8 +1351,9 @@ static void rule_displacement(extractor *x)
         maxs[n_ev] = counts[c].max;
         n_ev++;
     }
-    /* verbs without a count still give an event when they name a place */
-    for (size_t t = 0; t < n_trig && n_ev < 64; t++) {
+    /* a displacement is recorded with its count (IOM-DTM style); a verb
+     * with no number ("residents fled") gives no event */
+    for (size_t t = 0; t < n_trig && n_ev < 64 && 0; t++) {
         if (trig_used[t] || kvm_ev_in(&x->toks[triggers[t]], displacement_nouns))
             continue;
         int near_other = 0;
@@ -1668,7 +1677,7 @@ static const char *const trigger_stems[] = {
     "retreat", "abandon", "clash", "fight", "fought", "battl", "combat", "skirmish", "attack",
     "offensive", "assault", "shell", "bomb", "mortar", "artiller", "rocket", "drone", "airstrike",
     "ceasefire", "cease", "truce", "agreement", "accord", "deal", "signed", "displac", "fled",
-    "flee", "uproot", "refuge", "idp", "evacu", "crossed", "arriv", "poured", "km", "kms", "kilomet", "mile", "under", "m23",
+    "flee", "uproot", "refuge", "idp", "evacu", "crossed", "arriv", "poured", "receiv", "km", "kms", "kilomet", "mile", "under", "m23",
     "afc", "fardc", "army", "wazalendo", "mai", "mayi", "fdlr", "adf", "sadc", "samidrc",
     "monusco", "codeco", "updf", "rdf", "rebel", "troops", "forces", "soldiers", "military",
     "militia", "peacekeeper", "insurgent", "group", "fdnb", NULL};
@@ -1756,11 +1765,12 @@ static void analyse_tokens(extractor *x, kvm_date date)
     rule_agreements(x);
     rule_displacement(x);
     rule_distances(x);
-    for (size_t a = x->n_actors; a-- > 0;) {
-        if (x->actors[a].name) {
-            x->last_actor = x->actors[a].name;
-            break;
-        }
+    /* "they" in the next sentence: the last actor named here ("the rebels"
+     * stands for the article's main group) */
+    if (x->n_actors > 0) {
+        const char *name = actor_name(x, &x->actors[x->n_actors - 1]);
+        if (name[0])
+            x->last_actor = name;
     }
 }
 
@@ -1859,6 +1869,26 @@ static void flush_to_set(extractor *x, kvm_eventset *set)
     kvm_buf_free(&mention_text);
 }
 
+/* A list item ("\n- June 13: ...", "\n* ...") is a clause of its own even
+ * when the sentence splitter joined the lines: returns the end of the item
+ * starting at `start` (the next line break followed by a bullet, or end). */
+static size_t list_item_end(const char *text, size_t start, size_t end)
+{
+    for (size_t i = start + 1; i < end; i++) {
+        if (text[i] != '\n')
+            continue;
+        size_t k = i + 1;
+        while (k < end && (text[k] == ' ' || text[k] == '\t'))
+            k++;
+        if (k + 1 < end && (text[k] == '-' || text[k] == '*') && text[k + 1] == ' ')
+            return i;
+        if (k + 3 < end && (unsigned char)text[k] == 0xE2 && (unsigned char)text[k + 1] == 0x80 &&
+            ((unsigned char)text[k + 2] == 0xA2 || (unsigned char)text[k + 2] == 0x93))
+            return i; /* "•", "–" */
+    }
+    return end;
+}
+
 static const char *dominant_group(const article_scan *scan)
 {
     static const char *const names[] = {"M23", "ADF", "CODECO", "FDLR"};
@@ -1931,14 +1961,16 @@ kvm_status kvm_extract_events(const kvm_article *article, const kvm_mention_list
         kvm_span sp = whole ? (kvm_span){0, x.len} : kvm_article_sentence(article, s);
         if (sp.end > x.len)
             sp.end = x.len;
-        if (scan.flags[s] && sp.start < sp.end) {
-            x.sent_start = sp.start;
-            x.sent_end = sp.end;
+        size_t item_start = sp.start;
+        while (scan.flags[s] && item_start < sp.end && !x.failed) {
+            size_t item_end = list_item_end(x.text, item_start, sp.end);
+            x.sent_start = item_start;
+            x.sent_end = item_end;
             x.prev_start = prev.start;
             x.prev_end = prev.end;
-            size_t pos = sp.start;
-            while (pos < sp.end && !x.failed) {
-                size_t stop = kvm_ev_tokenize(x.text, pos, sp.end, x.mentions, x.n_mentions,
+            size_t pos = item_start;
+            while (pos < item_end && !x.failed) {
+                size_t stop = kvm_ev_tokenize(x.text, pos, item_end, x.mentions, x.n_mentions,
                                               EV_MAX_TOKENS, &toks);
                 if (stop == (size_t)-1) {
                     x.failed = 1;
@@ -1951,8 +1983,12 @@ kvm_status kvm_extract_events(const kvm_article *article, const kvm_mention_list
                     break;
                 pos = stop;
             }
+            prev.start = item_start;
+            prev.end = item_end;
+            item_start = item_end;
         }
-        prev = sp;
+        if (!scan.flags[s])
+            prev = sp;
     }
     kvm_ev_tokens_free(&toks);
     free(scan.flags);

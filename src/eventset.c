@@ -802,6 +802,12 @@ static int joins(const merge_group *g, const kvm_event *rep, const kvm_event *e)
     if (e->type == KVM_EVENT_DISPLACEMENT &&
         (e->count_min != rep->count_min || e->count_max != rep->count_max))
         return 0;
+    /* An undated report joins a dated one only at town level: "M23 took
+     * Masisi" is one event, "M23 seized territory in eastern Congo" may be
+     * any year's. */
+    if ((rep->date.year == 0) != (e->date.year == 0) &&
+        (rep->geo_precision != KVM_GEO_TOWN || e->geo_precision != KVM_GEO_TOWN))
+        return 0;
     return dates_compatible(rep, e);
 }
 

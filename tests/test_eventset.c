@@ -360,7 +360,7 @@ static void test_merge_rules(void)
     struct {
         kvm_event e;
         int group; /* events of one group must end up as one */
-    } cases[16];
+    } cases[20];
     size_t n = 0;
 #define ADD(ev, g) (cases[n].e = (ev), cases[n].group = (g), n++)
     /* Group 1: Sake, day vs month containing it vs unstated actor. */
@@ -399,6 +399,17 @@ static void test_merge_rules(void)
         d.article = c;
         ADD(d, 9);
     }
+    /* Region level: undated joins undated, not a dated report. */
+    {
+        kvm_event r = capture(a, "M23", "north-kivu", date(0, 0, 0), 0);
+        r.geo_precision = KVM_GEO_REGION;
+        ADD(r, 11);
+        r.article = b;
+        ADD(r, 11);
+        r.date = date(2022, 8, 0);
+        r.time_precision = KVM_TIME_MONTH;
+        ADD(r, 12);
+    }
     /* Another type at the same place. */
     {
         kvm_event cl = capture(a, "M23", "sake", date(2025, 1, 23), KVM_TIME_DAY);
@@ -414,7 +425,7 @@ static void test_merge_rules(void)
     }
     kvm_error err;
     CHECK(kvm_eventset_merge_duplicates(set, &err) == KVM_OK);
-    CHECK(kvm_eventset_event_count(set) == 10);
+    CHECK(kvm_eventset_event_count(set) == 12);
     /* Each original id appears in exactly one event's group: check the kept
      * events by id. */
     static const struct {
@@ -424,7 +435,7 @@ static void test_merge_rules(void)
     } kept[] = {
         {"e0", 3, "M23"}, {"e3", 1, "M23"}, {"e4", 1, "FARDC"}, {"e5", 2, "M23"},
         {"e7", 1, "M23"}, {"e8", 1, "M23"}, {"e9", 1, "M23"},   {"e10", 2, ""},
-        {"e12", 1, ""},   {"e13", 1, "M23"},
+        {"e12", 1, ""},   {"e13", 2, "M23"}, {"e15", 1, "M23"}, {"e16", 1, "M23"},
     };
     for (size_t k = 0; k < sizeof kept / sizeof *kept; k++) {
         const kvm_event *e = kvm_eventset_event(set, k);

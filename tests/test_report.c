@@ -377,6 +377,23 @@ static void test_errors(void)
     CHECK(kvm_eventset_event(set, 0)->n_sources == 2 && kvm_eventset_event(set, 0)->sources[1] == 2);
     CHECK_STR(kvm_eventset_event(set, 0)->id, "n-1"); /* no id given: assigned */
 
+    /* Other spellings of the two shapes: compact JSON (jq -c), JSON Lines
+     * with a byte order mark and CRLF line ends. */
+    kvm_eventset *other = kvm_eventset_new();
+    const char *compact = "{\"advances\":[{\"x\":[1,{}]}],\"articles\":[{\"file\":\"c1.txt\","
+                          "\"date\":\"2025-01\"},{\"file\":\"c2.txt\"}]}";
+    CHECK_MSG(kvm_report_read_buffer(other, "c", compact, strlen(compact), &err) == KVM_OK, "%s",
+              err.message);
+    CHECK(kvm_eventset_article_count(other) == 2);
+    CHECK(kvm_eventset_article(other, 0)->date.month == 1 &&
+          kvm_eventset_article(other, 0)->date.day == 0);
+    const char *crlf = "\xEF\xBB\xBF{\"id\":\"j1\"}\r\n\r\n{\"id\":\"j2\",\"date\":null}\r\n";
+    CHECK_MSG(kvm_report_read_buffer(other, "j", crlf, strlen(crlf), &err) == KVM_OK, "%s",
+              err.message);
+    CHECK(kvm_eventset_article_count(other) == 4);
+    CHECK_STR(kvm_eventset_article(other, 3)->name, "j2");
+    kvm_eventset_free(other);
+
     /* A write error is reported (only on a real /dev/full: never create it). */
     struct stat st;
     FILE *full = stat("/dev/full", &st) == 0 && S_ISCHR(st.st_mode) ? fopen("/dev/full", "w")

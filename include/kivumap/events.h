@@ -191,8 +191,9 @@ size_t kvm_eventset_place_mentions(const kvm_eventset *set, const kvm_place *pla
  * Two events join when: same type; same place (by id; events without a place
  * never join); actor1 equal ignoring case, or either one "" (unstated: the
  * merged event takes the named actor); neither historical; dates compatible
- * (either unknown, equal, or the coarser one contains the finer: same year /
- * same month / within 7 days for week precision); for displacement, equal
+ * (both unknown; one unknown when both are at KVM_GEO_TOWN precision; equal;
+ * or the coarser one contains the finer: same year / same month / within 7
+ * days for week precision); for displacement, equal
  * count_min and count_max.  The kept event is the one with the most precise
  * date (ties: the earliest); its id, evidence and mention stay; sources =
  * its article, then the others ascending.  Merged events take the position

@@ -100,20 +100,10 @@ static int parse_options(int argc, char **argv, options *o)
     return 0;
 }
 
-#if defined(__GNUC__)
-/* Extraction lands in src/events.c; until it does the binary still links and
- * the article path reports that it is missing (--events works). */
-#pragma weak kvm_extract_events
-#endif
-
 /* article -> mentions -> events, one article at a time. */
 static int run_pipeline(const options *o, kvm_eventset *set)
 {
     kvm_error err = {0};
-    if (!kvm_extract_events) {
-        cli_error("event extraction is not built yet: use --events FILE");
-        return KVM_EXIT_FAILURE;
-    }
     kvm_gazetteer *gaz = cli_load_gazetteer(o->gazetteers, o->n_gazetteers);
     if (!gaz)
         return KVM_EXIT_FAILURE;

@@ -463,6 +463,13 @@ static kvm_status gather_claims(map_ctx *m, const kvm_eventset *set, map_marks *
             continue;
         if (!canvas_inside(m, x0, y0, 0) || !canvas_inside(m, x1, y1, 0))
             continue;
+        int seen = 0; /* several articles stating the same distance: one line */
+        for (size_t j = 0; j < mk->n_claims && !seen; j++)
+            seen = strcmp(mk->claims[j].claim->from->id, c->from->id) == 0 &&
+                   strcmp(mk->claims[j].claim->to->id, c->to->id) == 0 &&
+                   fabs(mk->claims[j].claim->stated_km - c->stated_km) < 0.5;
+        if (seen)
+            continue;
         if (!GROW(mk, cp, claims, n_claims, claims))
             return KVM_ERR_NOMEM;
         map_claim_line *cl = &mk->claims[mk->n_claims++];
@@ -574,6 +581,18 @@ static double town_dot_r(const map_ctx *m, const kvm_place *p)
     }
 }
 
+static int dark_theme(const map_ctx *m)
+{
+    map_rgb p = m->theme->paper;
+    return 0.3 * p.r + 0.59 * p.g + 0.11 * p.b < 0.5;
+}
+
+static map_rgb mix_white(map_rgb c, double t)
+{
+    map_rgb out = {c.r + (1 - c.r) * t, c.g + (1 - c.g) * t, c.b + (1 - c.b) * t};
+    return out;
+}
+
 static void upper_ascii(const char *in, char *out, size_t cap)
 {
     size_t o = 0;
@@ -604,7 +623,8 @@ static kvm_status make_labels(map_ctx *m, const map_basemap *base, map_marks *mk
         l->colour2 = mark->symbol == MAP_SYM_CAPTURE || mark->symbol == MAP_SYM_RECAPTURE
                          ? mark->colour
                          : mark->symbol == MAP_SYM_HISTORICAL ? m->theme->text_muted : m->theme->text;
-        /* a deep red on the halo reads well; very light colours would not */
+        if (dark_theme(m)) /* deep colours on a dark halo: lift them */
+            l->colour2 = mix_white(l->colour2, 0.45);
     }
     for (size_t i = 0; i < mk->n_disp; i++) {
         map_disp *d = &mk->disp[i];
@@ -700,9 +720,13 @@ static kvm_status make_labels(map_ctx *m, const map_basemap *base, map_marks *mk
         l->centered = 1;
         l->italic = 1;
         l->colour = m->theme->water_line;
-        l->colour.r *= 0.6;
-        l->colour.g *= 0.6;
-        l->colour.b *= 0.75;
+        if (dark_theme(m)) {
+            l->colour = mix_white(l->colour, 0.4);
+        } else {
+            l->colour.r *= 0.6;
+            l->colour.g *= 0.6;
+            l->colour.b *= 0.75;
+        }
         snprintf(l->text, sizeof l->text, "%s", f->name);
     }
     return KVM_OK;
