@@ -77,10 +77,14 @@ void kvm_event_init(kvm_event *event)
 const char *kvm_verdict_name(kvm_verdict verdict)
 {
     switch (verdict) {
-    case KVM_VERDICT_CONSISTENT: return "consistent";
-    case KVM_VERDICT_ROAD_PLAUSIBLE: return "road-plausible";
-    case KVM_VERDICT_INCONSISTENT: return "inconsistent";
-    case KVM_VERDICT_NONE: break;
+    case KVM_VERDICT_CONSISTENT:
+        return "consistent";
+    case KVM_VERDICT_ROAD_PLAUSIBLE:
+        return "road-plausible";
+    case KVM_VERDICT_INCONSISTENT:
+        return "inconsistent";
+    case KVM_VERDICT_NONE:
+        break;
     }
     return "none";
 }
@@ -198,7 +202,7 @@ typedef struct source_list {
 struct kvm_eventset {
     kvm_status status;
     kvm_arena arena;
-    strtab strings; /* interned strings, value unused */
+    strtab strings;   /* interned strings, value unused */
     strtab place_ids; /* id -> index into places */
     strtab stems;     /* article stems in use */
 
@@ -344,8 +348,8 @@ const kvm_place *kvm_eventset_intern_place(kvm_eventset *set, const kvm_place *p
     tab_slot *slot = tab_find(&set->place_ids, id, len, hash);
     if (slot->key)
         return set->places[slot->value];
-    if (kvm_grow((void **)&set->places, &set->places_cap, set->n_places + 1,
-                 sizeof *set->places) != 0 ||
+    if (kvm_grow((void **)&set->places, &set->places_cap, set->n_places + 1, sizeof *set->places) !=
+            0 ||
         kvm_grow((void **)&set->place_mention_counts, &set->counts_cap, set->n_places + 1,
                  sizeof *set->place_mention_counts) != 0) {
         fail(set, KVM_ERR_NOMEM);
@@ -545,8 +549,8 @@ size_t kvm_eventset_add_event(kvm_eventset *set, const kvm_event *event)
         return (size_t)-1;
     }
     kvm_event *old = set->events;
-    if (kvm_grow((void **)&set->events, &set->events_cap, set->n_events + 1,
-                 sizeof *set->events) != 0 ||
+    if (kvm_grow((void **)&set->events, &set->events_cap, set->n_events + 1, sizeof *set->events) !=
+            0 ||
         kvm_grow((void **)&set->sources, &set->sources_cap, set->n_events + 1,
                  sizeof *set->sources) != 0) {
         fail(set, KVM_ERR_NOMEM);
@@ -608,8 +612,8 @@ void kvm_eventset_add_event_source(kvm_eventset *set, size_t event, size_t artic
             return;
         }
         list->items[0] = e->article;
-    } else if (kvm_grow((void **)&list->items, &list->cap, e->n_sources + 1,
-                        sizeof *list->items) != 0) {
+    } else if (kvm_grow((void **)&list->items, &list->cap, e->n_sources + 1, sizeof *list->items) !=
+               0) {
         fail(set, KVM_ERR_NOMEM);
         return;
     }
@@ -637,8 +641,8 @@ size_t kvm_eventset_add_claim(kvm_eventset *set, const kvm_claim *claim)
         fail(set, KVM_ERR_INVALID);
         return (size_t)-1;
     }
-    if (kvm_grow((void **)&set->claims, &set->claims_cap, set->n_claims + 1,
-                 sizeof *set->claims) != 0) {
+    if (kvm_grow((void **)&set->claims, &set->claims_cap, set->n_claims + 1, sizeof *set->claims) !=
+        0) {
         fail(set, KVM_ERR_NOMEM);
         return (size_t)-1;
     }
@@ -865,8 +869,7 @@ kvm_status kvm_eventset_merge_duplicates(kvm_eventset *set, kvm_error *err)
     if (!set)
         return kvm_error_set(err, KVM_ERR_INVALID, "no event set");
     if (set->status != KVM_OK)
-        return kvm_error_set(err, set->status, "event set: %s",
-                             kvm_status_to_string(set->status));
+        return kvm_error_set(err, set->status, "event set: %s", kvm_status_to_string(set->status));
     size_t n = set->n_events;
     if (n < 2)
         return KVM_OK;
@@ -974,8 +977,7 @@ done:
     free(merged);
     free(merged_sources);
     if (status != KVM_OK)
-        return kvm_error_set(err, status, "cannot merge events: %s",
-                             kvm_status_to_string(status));
+        return kvm_error_set(err, status, "cannot merge events: %s", kvm_status_to_string(status));
     return KVM_OK;
 }
 
@@ -1025,8 +1027,8 @@ static kvm_status add_advance(kvm_eventset *set, const kvm_event *from, const kv
                               size_t sequence, const char *actor)
 {
     double km = 0.0, az = 0.0;
-    kvm_status s = kvm_geodesic_inverse(place_lonlat(from->place), place_lonlat(to->place), &km,
-                                        &az, NULL);
+    kvm_status s =
+        kvm_geodesic_inverse(place_lonlat(from->place), place_lonlat(to->place), &km, &az, NULL);
     if (s != KVM_OK)
         return s;
     if (kvm_grow((void **)&set->advances, &set->advances_cap, set->n_advances + 1,
@@ -1057,8 +1059,7 @@ kvm_status kvm_eventset_compute_advances(kvm_eventset *set, kvm_error *err)
     if (!set)
         return kvm_error_set(err, KVM_ERR_INVALID, "no event set");
     if (set->status != KVM_OK)
-        return kvm_error_set(err, set->status, "event set: %s",
-                             kvm_status_to_string(set->status));
+        return kvm_error_set(err, set->status, "event set: %s", kvm_status_to_string(set->status));
     set->n_advances = 0;
     size_t n = 0;
     size_t *caps = kvm_alloc_array(set->n_events, sizeof *caps);
@@ -1102,9 +1103,8 @@ kvm_status kvm_eventset_compute_advances(kvm_eventset *set, kvm_error *err)
             }
             if (repeat)
                 continue;
-            if (nearest != (size_t)-1 &&
-                (status = add_advance(set, &set->events[seen[nearest]], e, ++sequence,
-                                      head->actor1)) != KVM_OK)
+            if (nearest != (size_t)-1 && (status = add_advance(set, &set->events[seen[nearest]], e,
+                                                               ++sequence, head->actor1)) != KVM_OK)
                 goto done;
             seen[n_seen++] = caps[k];
         }
@@ -1139,7 +1139,8 @@ static void recount_place_mentions(kvm_eventset *set)
     for (size_t a = 0; a < set->n_articles; a++)
         for (size_t m = 0; m < set->articles[a].info.n_mentions; m++)
             if (set->articles[a].mentions[m].place)
-                set->place_mention_counts[place_index(set, set->articles[a].mentions[m].place->id)]++;
+                set->place_mention_counts[place_index(set,
+                                                      set->articles[a].mentions[m].place->id)]++;
 }
 
 static void swap_sets(kvm_eventset *a, kvm_eventset *b)

@@ -171,8 +171,7 @@ static kvm_status verror(kvm_error *err, kvm_status code, const char *name, size
         return code;
     char reason[400];
     vsnprintf(reason, sizeof reason, fmt, ap);
-    return kvm_error_set(err, code, "%s:%zu:%zu: %s", name ? name : "<json>", line, column,
-                         reason);
+    return kvm_error_set(err, code, "%s:%zu:%zu: %s", name ? name : "<json>", line, column, reason);
 }
 
 kvm_status kvm_json_reader_error(const kvm_json_reader *reader, kvm_error *err, kvm_status code,
@@ -191,8 +190,7 @@ kvm_status kvm_json_error_at(const char *name, const kvm_json *node, kvm_error *
 {
     va_list ap;
     va_start(ap, fmt);
-    kvm_status s =
-        verror(err, code, name, node ? node->line : 0, node ? node->column : 0, fmt, ap);
+    kvm_status s = verror(err, code, name, node ? node->line : 0, node ? node->column : 0, fmt, ap);
     va_end(ap);
     return s;
 }
@@ -385,21 +383,38 @@ static kvm_status parse_string(parser *p, const char **pout, size_t *plen)
                 char e = (char)d[pos + 1];
                 char plain = 0;
                 switch (e) {
-                case '"': plain = '"'; break;
-                case '\\': plain = '\\'; break;
-                case '/': plain = '/'; break;
-                case 'b': plain = '\b'; break;
-                case 'f': plain = '\f'; break;
-                case 'n': plain = '\n'; break;
-                case 'r': plain = '\r'; break;
-                case 't': plain = '\t'; break;
-                case 'u': break;
+                case '"':
+                    plain = '"';
+                    break;
+                case '\\':
+                    plain = '\\';
+                    break;
+                case '/':
+                    plain = '/';
+                    break;
+                case 'b':
+                    plain = '\b';
+                    break;
+                case 'f':
+                    plain = '\f';
+                    break;
+                case 'n':
+                    plain = '\n';
+                    break;
+                case 'r':
+                    plain = '\r';
+                    break;
+                case 't':
+                    plain = '\t';
+                    break;
+                case 'u':
+                    break;
                 default: {
                     r->pos = pos;
                     char b[32];
-                    return kvm_json_reader_error(
-                        r, p->err, KVM_ERR_PARSE, "invalid escape '\\' followed by %s",
-                        describe_byte(e, b, sizeof b));
+                    return kvm_json_reader_error(r, p->err, KVM_ERR_PARSE,
+                                                 "invalid escape '\\' followed by %s",
+                                                 describe_byte(e, b, sizeof b));
                 }
                 }
                 if (plain) {
@@ -502,8 +517,7 @@ static kvm_status parse_number(parser *p, kvm_json *node)
         pos++;
         if (pos < len && is_digit(d[pos])) {
             r->pos = pos;
-            return kvm_json_reader_error(r, p->err, KVM_ERR_PARSE,
-                                         "leading zero in number");
+            return kvm_json_reader_error(r, p->err, KVM_ERR_PARSE, "leading zero in number");
         }
     } else {
         while (pos < len && is_digit(d[pos]))
@@ -547,8 +561,8 @@ static kvm_status parse_number(parser *p, kvm_json *node)
         errno = 0;
         double v = strtod(text, NULL);
         if (!isfinite(v)) {
-            return kvm_json_reader_error(r, p->err, KVM_ERR_PARSE,
-                                         "number '%.40s' out of range", text);
+            return kvm_json_reader_error(r, p->err, KVM_ERR_PARSE, "number '%.40s' out of range",
+                                         text);
         }
         if (node) {
             node->number = v;
@@ -575,8 +589,8 @@ static kvm_status parse_container(parser *p, int depth, kvm_json *node, int is_o
     kvm_json_reader *r = p->r;
     char close = is_object ? '}' : ']';
     if (depth >= KVM_JSON_MAX_DEPTH)
-        return kvm_json_reader_error(r, p->err, KVM_ERR_LIMIT,
-                                     "nesting deeper than %d levels", KVM_JSON_MAX_DEPTH);
+        return kvm_json_reader_error(r, p->err, KVM_ERR_LIMIT, "nesting deeper than %d levels",
+                                     KVM_JSON_MAX_DEPTH);
     r->pos++; /* '[' or '{' */
     kvm_json *tail = NULL;
     if (kvm_json_reader_peek(r) == close) {
@@ -697,9 +711,8 @@ kvm_status kvm_json_reader_value(kvm_json_reader *reader, kvm_json_doc *doc,
     return s;
 }
 
-kvm_status kvm_json_parse(kvm_json_doc *doc, const char *name, size_t first_line,
-                          const char *data, size_t len, unsigned flags, const kvm_json **proot,
-                          kvm_error *err)
+kvm_status kvm_json_parse(kvm_json_doc *doc, const char *name, size_t first_line, const char *data,
+                          size_t len, unsigned flags, const kvm_json **proot, kvm_error *err)
 {
     kvm_json_reader r;
     kvm_json_reader_init(&r, name, first_line, data, len, flags);
@@ -769,12 +782,18 @@ int kvm_json_integer(const kvm_json *node, long long *pvalue)
 const char *kvm_json_type_name(kvm_json_type type)
 {
     switch (type) {
-    case KVM_JSON_NULL: return "null";
-    case KVM_JSON_BOOL: return "boolean";
-    case KVM_JSON_NUMBER: return "number";
-    case KVM_JSON_STRING: return "string";
-    case KVM_JSON_ARRAY: return "array";
-    case KVM_JSON_OBJECT: return "object";
+    case KVM_JSON_NULL:
+        return "null";
+    case KVM_JSON_BOOL:
+        return "boolean";
+    case KVM_JSON_NUMBER:
+        return "number";
+    case KVM_JSON_STRING:
+        return "string";
+    case KVM_JSON_ARRAY:
+        return "array";
+    case KVM_JSON_OBJECT:
+        return "object";
     }
     return "unknown";
 }

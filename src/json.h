@@ -56,8 +56,8 @@ typedef enum kvm_json_type {
 typedef struct kvm_json kvm_json;
 struct kvm_json {
     kvm_json_type type;
-    int boolean;       /* KVM_JSON_BOOL: 0 or 1 */
-    double number;     /* KVM_JSON_NUMBER: the value (finite) */
+    int boolean;   /* KVM_JSON_BOOL: 0 or 1 */
+    double number; /* KVM_JSON_NUMBER: the value (finite) */
     /* KVM_JSON_STRING: the unescaped UTF-8 text, NUL-terminated (it may also
      * contain NULs from "\u0000": use len).  KVM_JSON_NUMBER: the number as
      * written ("-1.50e3"), NUL-terminated.  NULL for other types. */
@@ -91,9 +91,8 @@ size_t kvm_json_doc_replaced(const kvm_json_doc *doc);
  * the root value (borrowed from doc).  Errors: KVM_ERR_PARSE (syntax, invalid
  * UTF-8, truncated input: "unexpected end of input"), KVM_ERR_LIMIT (depth),
  * KVM_ERR_NOMEM. */
-kvm_status kvm_json_parse(kvm_json_doc *doc, const char *name, size_t first_line,
-                          const char *data, size_t len, unsigned flags, const kvm_json **proot,
-                          kvm_error *err);
+kvm_status kvm_json_parse(kvm_json_doc *doc, const char *name, size_t first_line, const char *data,
+                          size_t len, unsigned flags, const kvm_json **proot, kvm_error *err);
 
 /* ---- Incremental reading ------------------------------------------------
  * For documents too large for one tree (a report with a million events):

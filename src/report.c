@@ -779,8 +779,8 @@ static kvm_status read_sources(reader *r, const kvm_json *obj, size_t event, con
             return wrong_type(r, c, "sources", "an array of file names");
         if (strcmp(c->text, self) == 0)
             continue;
-        if (kvm_grow((void **)&r->pending, &r->pending_cap, r->n_pending + 1,
-                     sizeof *r->pending) != 0)
+        if (kvm_grow((void **)&r->pending, &r->pending_cap, r->n_pending + 1, sizeof *r->pending) !=
+            0)
             return r_nomem(r);
         const char *copy = kvm_arena_strndup(&r->names_arena, c->text, c->len);
         if (!copy)
@@ -794,8 +794,7 @@ static kvm_status read_sources(reader *r, const kvm_json *obj, size_t event, con
     return KVM_OK;
 }
 
-static kvm_status read_event(reader *r, size_t article, const char *article_name,
-                             const kvm_json *v)
+static kvm_status read_event(reader *r, size_t article, const char *article_name, const kvm_json *v)
 {
     kvm_status s = check_object(r, v, "an event");
     if (s != KVM_OK)
@@ -1067,8 +1066,8 @@ static kvm_status reader_commit(reader *r, kvm_eventset *set)
     return s;
 }
 
-kvm_status kvm_report_read_buffer(kvm_eventset *set, const char *name, const char *data,
-                                  size_t len, kvm_error *err)
+kvm_status kvm_report_read_buffer(kvm_eventset *set, const char *name, const char *data, size_t len,
+                                  kvm_error *err)
 {
     if (!set || (!data && len))
         return kvm_error_set(err, KVM_ERR_INVALID, "no event set or data");

@@ -99,9 +99,9 @@ static void test_verdicts(void)
         double ratio;
     } cases[] = {
         {100, 100, KVM_VERDICT_CONSISTENT, 1.0},
-        {110, 100, KVM_VERDICT_CONSISTENT, 1.1},      /* on the 10 % line */
+        {110, 100, KVM_VERDICT_CONSISTENT, 1.1}, /* on the 10 % line */
         {90, 100, KVM_VERDICT_CONSISTENT, 0.9},
-        {89, 100, KVM_VERDICT_INCONSISTENT, 0.89},    /* shorter than a straight line */
+        {89, 100, KVM_VERDICT_INCONSISTENT, 0.89}, /* shorter than a straight line */
         {111, 100, KVM_VERDICT_ROAD_PLAUSIBLE, 1.11},
         {160, 100, KVM_VERDICT_ROAD_PLAUSIBLE, 1.6},
         {161, 100, KVM_VERDICT_INCONSISTENT, 1.61},
@@ -240,7 +240,8 @@ static void test_ids(void)
         const char *ids[2];
     } cases[] = {
         {"seeds/001_70e2326696459d73.txt", {"001_70e2326696459d73-1", "001_70e2326696459d73-2"}},
-        {"other/001_70e2326696459d73.txt", {"001_70e2326696459d73-2-1", "001_70e2326696459d73-2-2"}},
+        {"other/001_70e2326696459d73.txt",
+         {"001_70e2326696459d73-2-1", "001_70e2326696459d73-2-2"}},
         {"reuters-2025-01-27", {"reuters-2025-01-27-1", "reuters-2025-01-27-2"}},
         {"wire.2025.001", {"wire.2025.001-1", "wire.2025.001-2"}},
         {"/tmp/.hidden", {".hidden-1", ".hidden-2"}},
@@ -433,9 +434,9 @@ static void test_merge_rules(void)
         size_t n_sources;
         const char *actor;
     } kept[] = {
-        {"e0", 3, "M23"}, {"e3", 1, "M23"}, {"e4", 1, "FARDC"}, {"e5", 2, "M23"},
-        {"e7", 1, "M23"}, {"e8", 1, "M23"}, {"e9", 1, "M23"},   {"e10", 2, ""},
-        {"e12", 1, ""},   {"e13", 2, "M23"}, {"e15", 1, "M23"}, {"e16", 1, "M23"},
+        {"e0", 3, "M23"}, {"e3", 1, "M23"},  {"e4", 1, "FARDC"}, {"e5", 2, "M23"},
+        {"e7", 1, "M23"}, {"e8", 1, "M23"},  {"e9", 1, "M23"},   {"e10", 2, ""},
+        {"e12", 1, ""},   {"e13", 2, "M23"}, {"e15", 1, "M23"},  {"e16", 1, "M23"},
     };
     for (size_t k = 0; k < sizeof kept / sizeof *kept; k++) {
         const kvm_event *e = kvm_eventset_event(set, k);

@@ -9,11 +9,23 @@
 
 /* Documents that must parse. */
 static const char *const valid_docs[] = {
-    "null", "true", "false", "0", "-0", "1.5", "-12.25e-3", "1E+2", "\"\"", "[]", "{}",
-    " [ 1 , 2 ,3 ] ", "{\"a\":{\"b\":[null,true,{}]}}", "\t\r\n{\"k\" : \"v\"}\n",
+    "null",
+    "true",
+    "false",
+    "0",
+    "-0",
+    "1.5",
+    "-12.25e-3",
+    "1E+2",
+    "\"\"",
+    "[]",
+    "{}",
+    " [ 1 , 2 ,3 ] ",
+    "{\"a\":{\"b\":[null,true,{}]}}",
+    "\t\r\n{\"k\" : \"v\"}\n",
     "\"caf\xC3\xA9 \xE2\x80\x94 \xF0\x9F\x98\x80\"", /* 2, 3 and 4-byte UTF-8 */
     "\xEF\xBB\xBF{\"bom\":1}",                       /* byte order mark skipped */
-    "{\"a\":1,\"a\":2}",                              /* duplicate keys kept */
+    "{\"a\":1,\"a\":2}",                             /* duplicate keys kept */
     "1e308",
 };
 
@@ -51,9 +63,9 @@ static const struct {
     {"\"\\uDC00\"", "1:2: unpaired surrogate \\uDC00 in string"},
     {"\"tab\there\"", "1:5: unescaped control character 0x09 in string"},
     {"\"a\xC3(\"", "1:3: invalid UTF-8 byte 0xC3 in string"},
-    {"\"\xC0\xAF\"", "1:2: invalid UTF-8 byte 0xC0 in string"},          /* overlong */
-    {"\"\xED\xA0\x80\"", "1:2: invalid UTF-8 byte 0xED in string"},      /* surrogate */
-    {"\"\xF4\x90\x80\x80\"", "1:2: invalid UTF-8 byte 0xF4 in string"},  /* > U+10FFFF */
+    {"\"\xC0\xAF\"", "1:2: invalid UTF-8 byte 0xC0 in string"},         /* overlong */
+    {"\"\xED\xA0\x80\"", "1:2: invalid UTF-8 byte 0xED in string"},     /* surrogate */
+    {"\"\xF4\x90\x80\x80\"", "1:2: invalid UTF-8 byte 0xF4 in string"}, /* > U+10FFFF */
     {"[1,\n 2,\n  x]", "3:3: unexpected 'x', expected a value"},
     {"{\"a\":\n\n   [true, fals]}", "3:11: unexpected 'f', expected a value"},
     {"\xC3\xA9", "1:1: unexpected byte 0xC3, expected a value"},
@@ -66,8 +78,8 @@ static void test_valid(void)
     for (size_t i = 0; i < sizeof valid_docs / sizeof *valid_docs; i++) {
         const kvm_json *root = NULL;
         kvm_error err = {0, ""};
-        kvm_status s = kvm_json_parse(doc, "t.json", 1, valid_docs[i], strlen(valid_docs[i]), 0,
-                                      &root, &err);
+        kvm_status s =
+            kvm_json_parse(doc, "t.json", 1, valid_docs[i], strlen(valid_docs[i]), 0, &root, &err);
         CHECK_MSG(s == KVM_OK && root, "valid doc %zu rejected: %s", i, err.message);
     }
     kvm_json_doc_free(doc);
@@ -160,8 +172,8 @@ static void test_escapes(void)
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         const kvm_json *root = NULL;
         kvm_error err = {0, ""};
-        kvm_status s = kvm_json_parse(doc, "e", 1, cases[i].json, strlen(cases[i].json), 0,
-                                      &root, &err);
+        kvm_status s =
+            kvm_json_parse(doc, "e", 1, cases[i].json, strlen(cases[i].json), 0, &root, &err);
         CHECK_MSG(s == KVM_OK, "escape case %zu: %s", i, err.message);
         if (s != KVM_OK)
             continue;
@@ -171,12 +183,14 @@ static void test_escapes(void)
         CHECK(root->text[root->len] == '\0');
     }
     /* Invalid UTF-8 replaced when asked, and counted. */
-    const char *bad = "{\"text\":\"a\xFF" "b\xC3\"}";
+    const char *bad = "{\"text\":\"a\xFF"
+                      "b\xC3\"}";
     const kvm_json *root = NULL;
     CHECK(kvm_json_parse(doc, "r", 1, bad, strlen(bad), 0, &root, NULL) == KVM_ERR_PARSE);
     CHECK(kvm_json_parse(doc, "r", 1, bad, strlen(bad), KVM_JSON_REPLACE_INVALID, &root, NULL) ==
           KVM_OK);
-    CHECK_STR(kvm_json_text(kvm_json_get(root, "text")), "a\xEF\xBF\xBD" "b\xEF\xBF\xBD");
+    CHECK_STR(kvm_json_text(kvm_json_get(root, "text")), "a\xEF\xBF\xBD"
+                                                         "b\xEF\xBF\xBD");
     CHECK(kvm_json_doc_replaced(doc) == 2);
     kvm_json_doc_free(doc);
 }

@@ -151,8 +151,8 @@ static char *write_to_string(const kvm_eventset *set, int jsonl, size_t *plen)
     size_t len = 0;
     FILE *fp = open_memstream(&data, &len);
     kvm_error err = {0, ""};
-    kvm_status s = jsonl ? kvm_report_write_jsonl(set, fp, &err)
-                         : kvm_report_write_json(set, fp, &err);
+    kvm_status s =
+        jsonl ? kvm_report_write_jsonl(set, fp, &err) : kvm_report_write_json(set, fp, &err);
     fclose(fp);
     CHECK_MSG(s == KVM_OK, "write failed: %s", err.message);
     if (plen)
@@ -191,8 +191,9 @@ static void test_round_trip(void)
     CHECK(strstr(json1, "\"verdict\": \"road-plausible\",") != NULL);
     CHECK(strstr(json1, "\"computed_km\": 54.908,") != NULL); /* GeodSolve: 54908.131642 m */
     CHECK(strstr(json1, "\"dist_km\": 5.437,") != NULL);      /* GeodSolve: 5436.636370 m */
-    CHECK(strstr(json1, "\"file\": \"empty.txt\",\n      \"date\": \"2025-02-01\",\n"
-                        "      \"mentions\": [],\n      \"events\": [],\n      \"claims\": []\n") != NULL);
+    CHECK(strstr(json1,
+                 "\"file\": \"empty.txt\",\n      \"date\": \"2025-02-01\",\n"
+                 "      \"mentions\": [],\n      \"events\": [],\n      \"claims\": []\n") != NULL);
     CHECK(json1[len1 - 1] == '\n');
 
     /* Write -> read (file) -> write gives the same bytes. */
@@ -259,23 +260,27 @@ static void test_round_trip(void)
     CHECK(kvm_report_read(back2, path, &err) == KVM_OK);
     CHECK(kvm_eventset_article_count(back2) == 6 && kvm_eventset_event_count(back2) == 8);
     CHECK(kvm_eventset_event(back2, 7)->n_sources == 2);
-    CHECK(kvm_eventset_event(back2, 7)->sources[0] == 4 && kvm_eventset_event(back2, 7)->sources[1] == 3);
+    CHECK(kvm_eventset_event(back2, 7)->sources[0] == 4 &&
+          kvm_eventset_event(back2, 7)->sources[1] == 3);
 
     /* An independent reader: Python's json module, when installed. */
     if (test_run("command -v python3 >/dev/null", NULL, NULL) == 0) {
         char *out = NULL;
-        int rc = test_run("python3 -c 'import json,sys; d=json.load(open(\"test_report_out.json\",encoding=\"utf-8\"));"
-                          "e=d[\"articles\"][1][\"events\"][0];"
-                          "print(len(d[\"articles\"]), e[\"place\"][\"id\"], e[\"place\"][\"lat\"], "
-                          "e[\"sources\"][1], d[\"advances\"][0][\"dist_km\"], "
-                          "d[\"articles\"][0][\"mentions\"][2][\"text\"].encode(\"unicode_escape\").decode())'",
-                          &out, NULL);
+        int rc = test_run(
+            "python3 -c 'import json,sys; "
+            "d=json.load(open(\"test_report_out.json\",encoding=\"utf-8\"));"
+            "e=d[\"articles\"][1][\"events\"][0];"
+            "print(len(d[\"articles\"]), e[\"place\"][\"id\"], e[\"place\"][\"lat\"], "
+            "e[\"sources\"][1], d[\"advances\"][0][\"dist_km\"], "
+            "d[\"articles\"][0][\"mentions\"][2][\"text\"].encode(\"unicode_escape\").decode())'",
+            &out, NULL);
         CHECK(rc == 0);
         CHECK_STR(out, "3 katale-masisi -1.438 seeds/000_a.txt 5.437 Goma\\u2019s\n");
         free(out);
         CHECK(write_file("test_report_out.jsonl", jl1, l1) == 0);
         rc = test_run("python3 -c 'import json,sys\nfor l in open(\"test_report_out.jsonl\"): "
-                      "json.loads(l)'", NULL, NULL);
+                      "json.loads(l)'",
+                      NULL, NULL);
         CHECK(rc == 0);
     }
     free(json1);
@@ -321,7 +326,8 @@ static void test_errors(void)
         {"{\"file\":\"a\",\"mentions\":[{\"start\":1}]}", "x:1:25: missing 'text'"},
         {"{\"file\":\"a\",\"mentions\":[{\"text\":\"G\",\"start\":5,\"end\":2}]}",
          "x:1:53: 'end' before 'start'"},
-        {"{\"file\":\"a\",\"claims\":[{\"verdict\":\"maybe\"}]}", "x:1:34: unknown verdict 'maybe'"},
+        {"{\"file\":\"a\",\"claims\":[{\"verdict\":\"maybe\"}]}",
+         "x:1:34: unknown verdict 'maybe'"},
         {"{\"file\":\"a\"}\n{\"file\":\"b\"}\n\n{\"file\":\"c\",\"date\":5}\n",
          "x:4:20: 'date' must be a string or null, not number"},
         {"{\"file\":\"a\"}\n{\"file\":\"b\"\n", "x:2:12: unexpected end of input"},
@@ -330,7 +336,8 @@ static void test_errors(void)
         {"{\n  \"articles\": [\n    {\"file\": \"a\"},\n", "x:4:1: unexpected end of input"},
         {"{\n  \"articles\": 5\n}", "x:2:15: 'articles' must be an array"},
         {"{\n  \"other\": [1, 2]\n}", "x:3:2: not a kivumap report: no \"articles\" array"},
-        {"{\n  \"articles\": [{\"file\":\"a\"}] ,\n \"x\": tru }", "x:3:7: unexpected 't', expected a value"},
+        {"{\n  \"articles\": [{\"file\":\"a\"}] ,\n \"x\": tru }",
+         "x:3:7: unexpected 't', expected a value"},
         {"{\"file\":\"a\",\"events\":[{\"type\":\"capture\",\"sources\":[\"a\",3]}]}",
          "x:1:56: 'sources' must be an array of file names, not number"},
     };
@@ -339,8 +346,8 @@ static void test_errors(void)
     CHECK(kvm_report_read_buffer(set, "x", "{\"file\":\"keep.txt\"}", 19, &err) == KVM_OK);
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         err.message[0] = '\0';
-        kvm_status s = kvm_report_read_buffer(set, "x", cases[i].input, strlen(cases[i].input),
-                                              &err);
+        kvm_status s =
+            kvm_report_read_buffer(set, "x", cases[i].input, strlen(cases[i].input), &err);
         CHECK_MSG(s == KVM_ERR_PARSE, "case %zu accepted", i);
         CHECK_MSG(strncmp(err.message, cases[i].message, strlen(cases[i].message)) == 0,
                   "case %zu: \"%s\", expected \"%s\"", i, err.message, cases[i].message);
@@ -374,7 +381,8 @@ static void test_errors(void)
               err.message);
     CHECK(kvm_eventset_article_count(set) == 3);
     CHECK_STR(kvm_eventset_article(set, 2)->name, "elsewhere.txt");
-    CHECK(kvm_eventset_event(set, 0)->n_sources == 2 && kvm_eventset_event(set, 0)->sources[1] == 2);
+    CHECK(kvm_eventset_event(set, 0)->n_sources == 2 &&
+          kvm_eventset_event(set, 0)->sources[1] == 2);
     CHECK_STR(kvm_eventset_event(set, 0)->id, "n-1"); /* no id given: assigned */
 
     /* Other spellings of the two shapes: compact JSON (jq -c), JSON Lines
@@ -396,8 +404,8 @@ static void test_errors(void)
 
     /* A write error is reported (only on a real /dev/full: never create it). */
     struct stat st;
-    FILE *full = stat("/dev/full", &st) == 0 && S_ISCHR(st.st_mode) ? fopen("/dev/full", "w")
-                                                                     : NULL;
+    FILE *full =
+        stat("/dev/full", &st) == 0 && S_ISCHR(st.st_mode) ? fopen("/dev/full", "w") : NULL;
     if (full) {
         CHECK(kvm_report_write_json(sample, full, &err) == KVM_ERR_IO);
         fclose(full);
