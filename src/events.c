@@ -1688,8 +1688,10 @@ static int stem_match(const char *w, size_t n)
         const char *stem = trigger_stems[s];
         if (stem[0] != w[0])
             continue;
-        size_t sl = strlen(stem);
-        if (sl <= n && memcmp(w, stem, sl) == 0)
+        size_t k = 1;
+        while (stem[k] && k < n && stem[k] == w[k])
+            k++;
+        if (!stem[k])
             return 1;
     }
     return 0;

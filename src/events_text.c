@@ -206,20 +206,25 @@ int kvm_ev_prefix(const ev_token *t, const char *prefix)
 
 size_t kvm_ev_match(const ev_token *toks, size_t n, size_t i, const char *phrase)
 {
+    /* hot: called for every token by several rules, so no strlen/strchr */
     size_t k = i;
     const char *p = phrase;
-    while (*p) {
-        const char *sp = strchr(p, ' ');
-        size_t wl = sp ? (size_t)(sp - p) : strlen(p);
+    for (;;) {
         if (k >= n)
             return 0;
         const ev_token *t = &toks[k];
-        if (t->kind == EV_TOK_PLACE || t->truncated || t->len != wl || memcmp(t->text, p, wl) != 0)
+        if (t->kind == EV_TOK_PLACE || t->truncated)
+            return 0;
+        const char *w = t->text;
+        while (*p && *p != ' ' && *p == *w) {
+            p++;
+            w++;
+        }
+        if ((*p != ' ' && *p != '\0') || *w != '\0')
             return 0;
         k++;
-        p += wl;
-        while (*p == ' ')
-            p++;
+        if (!*p)
+            return k - i;
+        p++;
     }
-    return k - i;
 }

@@ -339,6 +339,12 @@ char *kvm_temp_path_for(const char *path)
     return tmp;
 }
 
+int kvm_path_is_special(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
+}
+
 kvm_status kvm_outfile_open(kvm_outfile *out, const char *path, kvm_error *err)
 {
     memset(out, 0, sizeof *out);
@@ -348,19 +354,23 @@ kvm_status kvm_outfile_open(kvm_outfile *out, const char *path, kvm_error *err)
         return KVM_OK;
     }
     out->path = kvm_strdup(path);
-    out->tmp_path = kvm_temp_path_for(path);
-    if (!out->path || !out->tmp_path) {
+    int direct = kvm_path_is_special(path);
+    if (!direct)
+        out->tmp_path = kvm_temp_path_for(path);
+    if (!out->path || (!direct && !out->tmp_path)) {
         free(out->path);
         free(out->tmp_path);
         memset(out, 0, sizeof *out);
         return kvm_error_set(err, KVM_ERR_NOMEM, "out of memory");
     }
-    int fd = open(out->tmp_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    int fd = direct ? open(path, O_WRONLY | O_CLOEXEC)
+                    : open(out->tmp_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0 || !(out->fp = fdopen(fd, "wb"))) {
         int saved = errno;
         if (fd >= 0) {
             close(fd);
-            unlink(out->tmp_path);
+            if (!direct)
+                unlink(out->tmp_path);
         }
         kvm_status st =
             kvm_error_set(err, KVM_ERR_IO, "cannot write '%s': %s", path, strerror(saved));
@@ -390,13 +400,14 @@ kvm_status kvm_outfile_commit(kvm_outfile *out, kvm_error *err)
         saved = errno;
     }
     out->fp = NULL;
-    if (!bad && rename(out->tmp_path, out->path) != 0) {
+    if (!bad && out->tmp_path && rename(out->tmp_path, out->path) != 0) {
         bad = 1;
         saved = errno;
     }
     kvm_status st = KVM_OK;
     if (bad) {
-        unlink(out->tmp_path);
+        if (out->tmp_path)
+            unlink(out->tmp_path);
         st = kvm_error_set(err, KVM_ERR_IO, "cannot write '%s': %s", out->path,
                            strerror(saved ? saved : EIO));
     }
@@ -410,7 +421,8 @@ void kvm_outfile_abort(kvm_outfile *out)
 {
     if (!out->is_stdout && out->fp) {
         fclose(out->fp);
-        unlink(out->tmp_path);
+        if (out->tmp_path)
+            unlink(out->tmp_path);
     }
     free(out->path);
     free(out->tmp_path);

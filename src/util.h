@@ -59,15 +59,20 @@ size_t kvm_utf8_truncate(const char *s, size_t len, size_t max);
  * "ss", æ -> "ae"): *psecond gets the second byte or 0. */
 unsigned char kvm_fold_codepoint(uint32_t cp, unsigned char *psecond);
 
-/* Atomic output: writes go to "<path>.tmp.XXXXXX" in the same directory and
- * kvm_outfile_commit renames it into place; kvm_outfile_abort removes it.
- * "-" means stdout (no temporary). */
+/* Atomic output: writes go to ".<name>.tmp.<pid>.<n>" in the same directory
+ * and kvm_outfile_commit renames it into place; kvm_outfile_abort removes it.
+ * "-" means stdout.  A path that exists and is not a regular file (a device
+ * such as /dev/full or /dev/stdout, a FIFO) is written directly: renaming a
+ * temporary file over it would replace the device. */
 typedef struct kvm_outfile {
     FILE *fp;
     char *path;
-    char *tmp_path;
+    char *tmp_path; /* NULL when writing directly */
     int is_stdout;
 } kvm_outfile;
+/* 1 when path exists and is not a regular file or directory (device, FIFO,
+ * socket): such outputs are written in place, not through a temporary. */
+int kvm_path_is_special(const char *path);
 kvm_status kvm_outfile_open(kvm_outfile *out, const char *path, kvm_error *err);
 kvm_status kvm_outfile_commit(kvm_outfile *out, kvm_error *err);
 void kvm_outfile_abort(kvm_outfile *out);

@@ -105,7 +105,7 @@ void kvm_geojson_feature(kvm_xfile *xf, size_t index, const kvm_xfield *fields, 
                          size_t n_points);
 void kvm_geojson_end(kvm_xfile *xf);
 /* A JSON string literal with escapes. */
-void kvm_json_string(kvm_xfile *xf, const char *s);
+void kvm_export_json_string(kvm_xfile *xf, const char *s);
 
 /* ---- CSV (src/export/csv.c) -------------------------------------------- */
 

@@ -7,7 +7,7 @@
 #include "export/export_internal.h"
 #include "util.h"
 
-void kvm_json_string(kvm_xfile *xf, const char *s)
+void kvm_export_json_string(kvm_xfile *xf, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
     kvm_xf_putc(xf, '"');
@@ -61,7 +61,7 @@ void kvm_json_string(kvm_xfile *xf, const char *s)
 void kvm_geojson_begin(kvm_xfile *xf, const char *name)
 {
     kvm_xf_puts(xf, "{\"type\":\"FeatureCollection\",\"name\":");
-    kvm_json_string(xf, name);
+    kvm_export_json_string(xf, name);
     kvm_xf_puts(xf, ",\"features\":[");
 }
 
@@ -83,7 +83,7 @@ static void value(kvm_xfile *xf, const kvm_xfield *f, const kvm_xvalue *v)
     }
     switch (f->type) {
     case 'C':
-        kvm_json_string(xf, v->s);
+        kvm_export_json_string(xf, v->s);
         break;
     case 'N':
         if (f->decimals)
@@ -94,7 +94,7 @@ static void value(kvm_xfile *xf, const kvm_xfield *f, const kvm_xvalue *v)
     case 'D':
         snprintf(date, sizeof date, "%04d-%02d-%02d", v->date.year,
                  v->date.month > 0 ? v->date.month : 1, v->date.day > 0 ? v->date.day : 1);
-        kvm_json_string(xf, date);
+        kvm_export_json_string(xf, date);
         break;
     case 'L':
         kvm_xf_puts(xf, v->i ? "true" : "false");
@@ -131,7 +131,7 @@ void kvm_geojson_feature(kvm_xfile *xf, size_t index, const kvm_xfield *fields, 
     for (size_t i = 0; i < n_fields; i++) {
         if (i)
             kvm_xf_putc(xf, ',');
-        kvm_json_string(xf, fields[i].long_name);
+        kvm_export_json_string(xf, fields[i].long_name);
         kvm_xf_putc(xf, ':');
         value(xf, &fields[i], &values[i]);
     }

@@ -553,20 +553,14 @@ static kvm_status write_output(map_ctx *m, const kvm_map_options *o, const map_b
                                const user_layer *ul, size_t n_ul, map_marks *mk,
                                const char *path, kvm_error *err)
 {
-    char *tmp = kvm_temp_path_for(path);
-    if (!tmp)
-        return kvm_error_set(err, KVM_ERR_NOMEM, "out of memory");
+    kvm_outfile out;
+    kvm_status open_st = kvm_outfile_open(&out, path, err);
+    if (open_st != KVM_OK)
+        return open_st;
     kvm_buf svg;
     kvm_buf_init(&svg);
     sink k = {NULL, 0, 0, o->format == KVM_MAP_SVG ? &svg : NULL};
-    k.fp = fopen(tmp, "wb");
-    if (!k.fp) {
-        kvm_status st = kvm_error_set(err, KVM_ERR_IO, "cannot write '%s': %s", path,
-                                      strerror(errno));
-        free(tmp);
-        kvm_buf_free(&svg);
-        return st;
-    }
+    k.fp = out.fp;
     cairo_surface_t *surface;
     int w = (int)lround(m->width), h = (int)lround(m->height);
     if (o->format == KVM_MAP_PNG) {
@@ -602,20 +596,17 @@ static kvm_status write_output(map_ctx *m, const kvm_map_options *o, const map_b
         }
     }
     kvm_buf_free(&svg);
-    int close_failed = fclose(k.fp) != 0;
-    kvm_status st = KVM_OK;
-    if (k.failed || close_failed)
-        st = kvm_error_set(err, KVM_ERR_IO, "cannot write '%s': %s", path,
-                           strerror(k.failed ? k.saved_errno : errno));
-    else if (cst != CAIRO_STATUS_SUCCESS)
-        st = kvm_error_set(err, KVM_ERR_RENDER, "cannot render '%s': %s", path,
-                           cairo_status_to_string(cst));
-    else if (rename(tmp, path) != 0)
-        st = kvm_error_set(err, KVM_ERR_IO, "cannot write '%s': %s", path, strerror(errno));
-    if (st != KVM_OK)
-        remove(tmp);
-    free(tmp);
-    return st;
+    if (k.failed) {
+        kvm_outfile_abort(&out);
+        return kvm_error_set(err, KVM_ERR_IO, "cannot write '%s': %s", path,
+                             strerror(k.saved_errno));
+    }
+    if (cst != CAIRO_STATUS_SUCCESS) {
+        kvm_outfile_abort(&out);
+        return kvm_error_set(err, KVM_ERR_RENDER, "cannot render '%s': %s", path,
+                             cairo_status_to_string(cst));
+    }
+    return kvm_outfile_commit(&out, err);
 }
 
 kvm_status kvm_map_render_ex(const kvm_eventset *set, const kvm_gazetteer *gaz,
