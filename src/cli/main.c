@@ -145,7 +145,9 @@ int main(int argc, char **argv)
      * cli_finish_stdout treats as a clean end. */
     signal(SIGPIPE, SIG_IGN);
     if (argc < 2) {
-        print_main_help(stderr);
+        fputs("kivumap: no command given\n"
+              "usage: kivumap <command> [options] [ARTICLE...]; see 'kivumap --help'\n",
+              stderr);
         return KVM_EXIT_USAGE;
     }
     const char *name = argv[1];
