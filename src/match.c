@@ -35,7 +35,15 @@ struct kvm_matcher {
     /* ASCII fast path: folded byte per input byte, and flags. */
     uint8_t ascii_fold[128];
     uint8_t ascii_flags[128];
+    /* Prefix filter: most words of a text share no three-letter prefix
+     * with any name.  alnum_index maps a byte to 0..35 for ASCII letters
+     * and digits (case folded), PREFIX_OTHER otherwise; prefix3 has bit
+     * (a*36+b)*36+c set when some folded name starts with those three. */
+    uint8_t alnum_index[256];
+    uint8_t prefix3[(36 * 36 * 36 + 7) / 8];
 };
+
+#define PREFIX_OTHER 36u
 
 enum { CH_ALNUM = 1, CH_SEP = 2, CH_UPPER = 4 };
 
@@ -221,8 +229,19 @@ static int trie_insert(build_trie *t, const uint8_t *class_of, const char *name,
     return 0;
 }
 
+static unsigned alnum_index_of(unsigned char f)
+{
+    if (f >= 'a' && f <= 'z')
+        return (unsigned)(f - 'a');
+    if (f >= '0' && f <= '9')
+        return 26u + (unsigned)(f - '0');
+    return PREFIX_OTHER;
+}
+
 static void init_ascii_tables(kvm_matcher *m)
 {
+    for (unsigned b = 0; b < 256; b++)
+        m->alnum_index[b] = (uint8_t)PREFIX_OTHER;
     for (unsigned b = 0; b < 128; b++) {
         unsigned char f1, f2;
         unsigned flags;
@@ -230,7 +249,25 @@ static void init_ascii_tables(kvm_matcher *m)
         read_folded(NULL, &byte, 1, &f1, &f2, &flags);
         m->ascii_fold[b] = f1;
         m->ascii_flags[b] = (uint8_t)flags;
+        if (flags & CH_ALNUM)
+            m->alnum_index[b] = (uint8_t)alnum_index_of(f1);
     }
+}
+
+/* Records the first three folded bytes of a name in the prefix filter when
+ * they are all letters or digits (a text word of three ASCII letters or
+ * digits can only start a name whose folded form starts with them). */
+static void add_prefix3(kvm_matcher *m, const char *folded, size_t len)
+{
+    if (len < 3)
+        return;
+    unsigned a = alnum_index_of((unsigned char)folded[0]);
+    unsigned b = alnum_index_of((unsigned char)folded[1]);
+    unsigned c = alnum_index_of((unsigned char)folded[2]);
+    if (a == PREFIX_OTHER || b == PREFIX_OTHER || c == PREFIX_OTHER)
+        return;
+    unsigned key = (a * 36u + b) * 36u + c;
+    m->prefix3[key >> 3] = (uint8_t)(m->prefix3[key >> 3] | (1u << (key & 7u)));
 }
 
 /* Flattens the linked trie breadth-first into m. */
@@ -311,6 +348,7 @@ static kvm_status build(kvm_matcher *m, name_ref *refs, size_t n, kvm_error *err
         m->entry_count[entry] = (uint32_t)(m->n_candidates - m->entry_first[entry]);
         if (trie_insert(&t, m->class_of, refs[i].folded, refs[i].len, entry) != 0)
             goto nomem;
+        add_prefix3(m, refs[i].folded, refs[i].len);
         i = j;
     }
     if (flatten(m, &t) != 0)
@@ -580,8 +618,20 @@ int kvm_matcher_next(const kvm_matcher *m, const char *text, size_t len, size_t 
                 continue;
             }
         }
-        /* A word starts at p. */
-        if (walk(m, s, len, p, flags, pmatch)) {
+        /* A word starts at p.  Three ASCII letters or digits that start
+         * no name: skip the word without walking the trie. */
+        int may_match = 1;
+        if (len - p >= 3) {
+            unsigned a = m->alnum_index[s[p]], b1 = m->alnum_index[s[p + 1]],
+                     c = m->alnum_index[s[p + 2]];
+            if (a != PREFIX_OTHER && b1 != PREFIX_OTHER && c != PREFIX_OTHER) {
+                unsigned key = (a * 36u + b1) * 36u + c;
+                may_match = (m->prefix3[key >> 3] >> (key & 7u)) & 1u;
+                if (!may_match)
+                    p += 3;
+            }
+        }
+        if (may_match && walk(m, s, len, p, flags, pmatch)) {
             *ppos = pmatch->end;
             return 1;
         }

@@ -21,6 +21,7 @@ static const char usage[] =
     "       kivumap distance --matrix PLACE PLACE [PLACE...]\n"
     "       kivumap distance --matrix --all\n"
     "       kivumap distance --pairs FILE\n"
+    "       kivumap distance --within KM PLACE [--kind KIND] (as 'kivumap places')\n"
     "\n"
     "Geodesic distances on the WGS84 ellipsoid (PROJ's geod_inverse, exact to\n"
     "the nanometre).  A PLACE is a gazetteer id ('masisi-town'), a name or\n"
@@ -49,6 +50,8 @@ static const char usage[] =
     "                    run with FILE:LINE and exit status 1 (lines before it\n"
     "                    have been written)\n"
     "  -o, --output FILE write the legs as lines to FILE.shp or FILE.geojson\n"
+    "  --within KM PLACE every place at most KM km from PLACE, nearest first\n"
+    "                    (the same as 'kivumap places --within KM PLACE')\n"
     "  --gazetteer FILE  also load FILE (kivumap CSV or GeoNames dump); repeatable\n"
     "  -h, --help        show this help\n"
     "\n"
@@ -958,6 +961,11 @@ static int parse_args(int argc, char **argv, options *opt)
 
 static int run(int argc, char **argv)
 {
+    /* "what is within N km of X" is the places search sorted by distance:
+     * `distance --within KM PLACE` runs it with the same options. */
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+        if (strcmp(argv[i], "--within") == 0 || strncmp(argv[i], "--within=", 9) == 0)
+            return kvm_cmd_places.run(argc, argv);
     options opt;
     memset(&opt, 0, sizeof opt);
     opt.gazetteers = kvm_alloc_array((size_t)argc, sizeof *opt.gazetteers);
