@@ -163,8 +163,9 @@ kvm_status kvm_parse_date(const char *text, kvm_date *pdate, kvm_error *err)
     int y = 0, m = 0, d = 0;
     size_t len = strlen(text);
     int ok = 0;
+    /* digits everywhere except the dashes at 4 and 7 ("1-01" is no year) */
     for (size_t i = 0; i < len; i++)
-        if (!(isdigit((unsigned char)text[i]) || text[i] == '-'))
+        if ((i == 4 || i == 7) ? text[i] != '-' : !isdigit((unsigned char)text[i]))
             goto bad;
     if (len == 10 && text[4] == '-' && text[7] == '-')
         ok = sscanf(text, "%4d-%2d-%2d", &y, &m, &d) == 3;

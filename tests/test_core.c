@@ -84,6 +84,9 @@ static void test_dates(void)
     CHECK(kvm_parse_date("2025-13-01", &d, &err) == KVM_ERR_INVALID);
     CHECK(kvm_parse_date("2025-1-1", &d, &err) == KVM_ERR_INVALID);
     CHECK(kvm_parse_date("20250101", &d, &err) == KVM_ERR_INVALID);
+    CHECK(kvm_parse_date("1-01", &d, &err) == KVM_ERR_INVALID);       /* fuzz finding */
+    CHECK(kvm_parse_date("2025-01-1-", &d, &err) == KVM_ERR_INVALID);
+    CHECK(kvm_parse_date("2025-1--01", &d, &err) == KVM_ERR_INVALID);
     CHECK(kvm_parse_date("2022-08", &d, &err) == KVM_OK);
     CHECK_STR(kvm_date_format(d, buf), "2022-08");
     CHECK(kvm_parse_date("2012", &d, &err) == KVM_OK);

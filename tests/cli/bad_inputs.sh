@@ -87,7 +87,9 @@ run_case() {
   local lines
   lines=$(grep -v -c '^$' "$w.stderr")
   if [ -z "$why" ] && [ "$lines" -gt 2 ]; then why="stderr has $lines lines"; fi
-  if [ -z "$why" ] && [ "$code" != 0 ] && [ "$lines" -gt 1 ] && ! grep -q 'warning' "$w.stderr"; then
+  # a second line may only be a warning or the "usage: see 'kivumap help X'" hint
+  if [ -z "$why" ] && [ "$code" != 0 ] && [ "$lines" -gt 1 ] &&
+     ! grep -q -E "warning|^usage: see 'kivumap help" "$w.stderr"; then
     why="error message has $lines lines"
   fi
   if [ -z "$why" ] && grep -q -E 'AddressSanitizer|runtime error:|LeakSanitizer|Segmentation fault|core dumped' "$w.stderr"; then
