@@ -12,6 +12,7 @@
 
 struct kvm_article {
     char *name;
+    char *buffer; /* owned; text points into it, past a date line */
     char *text;
     size_t len;
     kvm_date date;
@@ -25,75 +26,106 @@ struct kvm_article {
 
 static const char replacement[3] = {'\xEF', '\xBF', '\xBD'}; /* U+FFFD */
 
-/* Copies data into a fresh NUL-terminated buffer: BOM dropped, CRLF and lone
- * CR to LF, NUL bytes and invalid UTF-8 sequences to U+FFFD (each counted). */
-/* Bytes copied as they are: printable ASCII and tab/newline. */
-static int plain_byte(unsigned char c)
+/* Bytes that need a look in normalise(): NUL, CR and anything >= 0x80.
+ * word_is_plain() tests eight at a time: no high bit set, no byte equal to
+ * 0x00 or 0x0D (the "has a zero byte" test is exact when no high bit is
+ * set). */
+static int word_is_plain(uint64_t w)
 {
-    return c >= 0x20 ? c < 0x80 : (c == '\n' || c == '\t');
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t cr = w ^ (ones * 0x0Du);
+    return ((w | ((w - ones) & ~w) | ((cr - ones) & ~cr)) & highs) == 0;
 }
 
+/* Makes room for `extra` more bytes (plus the NUL) at out[o]. */
+static int reserve_out(char **pout, size_t *pcap, size_t o, size_t extra)
+{
+    if (extra > SIZE_MAX - o - 1)
+        return -1;
+    size_t need = o + extra + 1;
+    if (need <= *pcap)
+        return 0;
+    size_t cap = *pcap + *pcap / 2;
+    if (cap < need || cap < *pcap)
+        cap = need;
+    char *p = realloc(*pout, cap);
+    if (!p)
+        return -1;
+    *pout = p;
+    *pcap = cap;
+    return 0;
+}
+
+/* Copies data into a fresh NUL-terminated buffer: BOM dropped, CRLF and lone
+ * CR to LF, NUL bytes and invalid UTF-8 sequences to U+FFFD (each counted).
+ * One pass; runs of plain ASCII are copied eight bytes at a time.  The
+ * output starts at the input's size and grows only for replacements. */
 static char *normalise(const char *data, size_t len, size_t *pout_len, size_t *preplaced)
 {
     const unsigned char *in = (const unsigned char *)data;
-    size_t start = 0;
+    size_t i = 0;
     if (len >= 3 && in[0] == 0xEF && in[1] == 0xBB && in[2] == 0xBF)
-        start = 3;
-    /* First pass: how many bytes need U+FFFD, so the output is sized once. */
-    size_t bad = 0;
-    for (size_t k = start; k < len;) {
-        if (plain_byte(in[k])) {
-            k++;
-        } else if (in[k] == 0) {
-            bad++;
-            k++;
-        } else if (in[k] < 0x80) {
-            k++;
-        } else {
-            uint32_t cp;
-            size_t n = kvm_utf8_decode(in + k, len - k, &cp);
-            if (n == 1)
-                bad++;
-            k += n;
-        }
-    }
-    if (bad > (SIZE_MAX - len - 1) / 2)
+        i = 3;
+    if (len == SIZE_MAX)
         return NULL;
-    char *out = malloc(len + 2 * bad + 1);
+    size_t cap = len - i + 1, o = 0, bad = 0;
+    char *out = malloc(cap);
     if (!out)
         return NULL;
-    size_t o = 0, i = start;
     while (i < len) {
-        size_t run = i;
-        while (run < len && plain_byte(in[run]))
-            run++;
-        memcpy(out + o, in + i, run - i);
-        o += run - i;
-        i = run;
-        if (i >= len)
-            break;
-        unsigned char c = in[i];
-        if (c >= 0x80) {
-            uint32_t cp;
-            size_t n = kvm_utf8_decode(in + i, len - i, &cp);
-            if (n == 1) {
-                memcpy(out + o, replacement, 3);
-                o += 3;
-            } else {
+        /* The output never runs ahead of the input by more than the
+         * replacements made, for which room was reserved: 8 bytes fit. */
+        while (len - i >= 8) {
+            uint64_t w;
+            memcpy(&w, in + i, 8);
+            if (!word_is_plain(w))
+                break;
+            memcpy(out + o, &w, 8);
+            o += 8;
+            i += 8;
+        }
+        size_t stop = len - i >= 8 ? i + 8 : len;
+        while (i < stop) {
+            unsigned char c = in[i];
+            if (c >= 0x80) {
+                size_t n;
+                if (c >= 0xC2 && c <= 0xDF && i + 1 < len && (in[i + 1] & 0xC0) == 0x80) {
+                    n = 2;
+                } else {
+                    uint32_t cp;
+                    n = kvm_utf8_decode(in + i, len - i, &cp);
+                }
+                if (n == 1)
+                    goto replace;
                 memcpy(out + o, in + i, n);
                 o += n;
+                i += n;
+                /* a sequence may cross `stop`: the outer loop resumes */
+                if (i > stop)
+                    break;
+                continue;
             }
-            i += n;
-        } else if (c == 0) {
+            if (c == 0)
+                goto replace;
+            if (c == '\r') {
+                out[o++] = '\n';
+                i += (i + 1 < len && in[i + 1] == '\n') ? 2 : 1;
+                if (i > stop)
+                    break;
+                continue;
+            }
+            out[o++] = (char)c;
+            i++;
+            continue;
+        replace:
+            if (reserve_out(&out, &cap, o, 3 + (len - i - 1)) != 0) {
+                free(out);
+                return NULL;
+            }
             memcpy(out + o, replacement, 3);
             o += 3;
             i++;
-        } else if (c == '\r') {
-            out[o++] = '\n';
-            i += (i + 1 < len && in[i + 1] == '\n') ? 2 : 1;
-        } else {
-            out[o++] = (char)c;
-            i++;
+            bad++;
         }
     }
     out[o] = '\0';
@@ -193,13 +225,28 @@ static int is_letter(unsigned char c)
     return is_upper(c) || is_lower(c);
 }
 
-/* Words after which a full stop does not end a sentence. Lowercase. */
+/* Words after which a full stop does not end a sentence, lowercase, packed
+ * by length (abbreviations[n] holds the words of n letters back to back). */
 static const char *const abbreviations[] = {
-    "mr",  "mrs",  "ms",   "dr",  "gen",   "lt",   "col",  "st",  "sgt",  "maj",  "capt",
-    "cpt", "prof", "rev",  "hon", "gov",   "sen",  "rep",  "jr",  "sr",   "vs",   "approx",
-    "jan", "feb",  "mar",  "apr", "jun",   "jul",  "aug",  "sep", "sept", "oct",  "nov",
-    "dec", "mt",   "ft",   "fig", "cf",    "brig", "cmdr", "adm", "pres", "dept", "est",
-    "inc", "ltd",  "corp", "co",  "gov't", "mgr",  "msgr", "mme", "mlle", "fr",   "ste"};
+    "",
+    "",
+    "mr" "ms" "dr" "lt" "st" "jr" "sr" "vs" "mt" "ft" "cf" "co" "fr",
+    "mrs" "gen" "col" "sgt" "maj" "cpt" "rev" "hon" "gov" "sen" "rep" "jan" "feb" "mar" "apr"
+    "jun" "jul" "aug" "sep" "oct" "nov" "dec" "fig" "adm" "est" "inc" "ltd" "mgr" "mme" "ste",
+    "capt" "prof" "sept" "brig" "cmdr" "pres" "dept" "corp" "msgr" "mlle",
+    "gov't",
+    "approx"};
+#define ABBREVIATION_MAX 6
+
+static int is_abbreviation(const char *word, size_t wlen)
+{
+    if (wlen == 0 || wlen > ABBREVIATION_MAX)
+        return 0;
+    for (const char *a = abbreviations[wlen]; *a; a += wlen)
+        if (a[0] == word[0] && memcmp(a, word, wlen) == 0)
+            return 1;
+    return 0;
+}
 
 /* 1 if the '.' at text[dot] follows an abbreviation, an initial or a dotted
  * acronym ("U.S.", "e.g."). */
@@ -221,8 +268,8 @@ static int after_abbreviation(const char *text, size_t len, size_t dot)
     if (wlen == 1 && is_upper((unsigned char)text[w]))
         return 1; /* an initial: "Paul K. Smith" */
     char word[8];
-    if (wlen >= sizeof word)
-        return 0;
+    if (wlen > ABBREVIATION_MAX)
+        return 0; /* the common case: an ordinary word */
     for (size_t k = 0; k < wlen; k++)
         word[k] = (char)ascii_lower((unsigned char)text[w + k]);
     word[wlen] = '\0';
@@ -233,10 +280,7 @@ static int after_abbreviation(const char *text, size_t len, size_t dot)
             k++;
         return k < len && text[k] >= '0' && text[k] <= '9';
     }
-    for (size_t k = 0; k < sizeof abbreviations / sizeof abbreviations[0]; k++)
-        if (abbreviations[k][0] == word[0] && strcmp(word, abbreviations[k]) == 0)
-            return 1;
-    return 0;
+    return is_abbreviation(word, wlen);
 }
 
 /* Length of a closing quote or bracket at text[i] (ASCII or typographic), 0
@@ -432,7 +476,8 @@ static kvm_status article_build(const char *name, const char *data, size_t len, 
     if (!art)
         return kvm_error_set(err, KVM_ERR_NOMEM, "out of memory reading '%s'", name);
     art->name = kvm_strdup(name);
-    art->text = normalise(data, len, &art->len, &art->replaced);
+    art->buffer = normalise(data, len, &art->len, &art->replaced);
+    art->text = art->buffer;
     if (!art->name || !art->text) {
         kvm_article_free(art);
         return kvm_error_set(err, KVM_ERR_NOMEM, "out of memory reading '%s'", name);
@@ -445,7 +490,7 @@ static kvm_status article_build(const char *name, const char *data, size_t len, 
             return KVM_ERR_PARSE;
         }
         if (found > 0) {
-            memmove(art->text, art->text + body, art->len - body + 1);
+            art->text += body;
             art->len -= body;
         }
     }
@@ -560,7 +605,7 @@ void kvm_article_free(kvm_article *article)
     if (!article)
         return;
     free(article->name);
-    free(article->text);
+    free(article->buffer);
     free(article->sentences);
     free(article);
 }

@@ -1005,8 +1005,9 @@ static int compare_capture(const void *pa, const void *pb)
         return c;
     if (ea->article != eb->article)
         return ea->article < eb->article ? -1 : 1;
-    if (ea->mention_start != eb->mention_start)
-        return ea->mention_start < eb->mention_start ? -1 : 1;
+    /* same article, same (or unknown) date: extraction adds an article's
+     * events in the order they happened ("earlier last week" before "over
+     * the weekend"), which text position does not always follow */
     return a < b ? -1 : a > b;
 }
 

@@ -204,8 +204,8 @@ kvm_status kvm_eventset_merge_duplicates(kvm_eventset *set, kvm_error *err);
  * lengths and bearings; replaces any computed before.  Per actor (ignoring
  * case; actors sorted that way): its KVM_EVENT_CAPTURE events that are not
  * historical, not denied (claimed != -1), at a settlement with geo_precision
- * KVM_GEO_TOWN, ordered by date (unknown last; then article, then position
- * in the text).  Each capture of a place not captured before gets an arrow
+ * KVM_GEO_TOWN, ordered by date (unknown last; then article, then the order
+ * extraction added them in).  Each capture of a place not captured before gets an arrow
  * from the geodesically nearest earlier capture of that actor; the first
  * gets none.  bearing_deg is the initial azimuth at `from`, in [0, 360). */
 kvm_status kvm_eventset_compute_advances(kvm_eventset *set, kvm_error *err);

@@ -6,7 +6,8 @@
 # Environment: KIVUMAP (binary), SRCDIR (source tree), KVM_SANITIZE (ON: the
 # binary has ASan, smaller generated inputs), KVM_BAD_CASES (extended regex:
 # run only the matching case names), KVM_BAD_LARGE=0 (skip the generated
-# 50 MB / 10,000-article / 1e6-event cases).
+# 50 MB / 10,000-article / 1e6-event cases), KVM_BAD_VERBOSE=1 (show the
+# stderr of passing cases too).
 set -u
 K=${KIVUMAP:?KIVUMAP must name the kivumap binary}
 SRC=${SRCDIR:?}
@@ -87,9 +88,9 @@ run_case() {
   local lines
   lines=$(grep -v -c '^$' "$w.stderr")
   if [ -z "$why" ] && [ "$lines" -gt 2 ]; then why="stderr has $lines lines"; fi
-  # a second line may only be a warning or the "usage: see 'kivumap help X'" hint
+  # a second line may only be a warning or the "usage: ..." hint
   if [ -z "$why" ] && [ "$code" != 0 ] && [ "$lines" -gt 1 ] &&
-     ! grep -q -E "warning|^usage: see 'kivumap help" "$w.stderr"; then
+     ! grep -q -E "warning|^usage: " "$w.stderr"; then
     why="error message has $lines lines"
   fi
   if [ -z "$why" ] && grep -q -E 'AddressSanitizer|runtime error:|LeakSanitizer|Segmentation fault|core dumped' "$w.stderr"; then
@@ -111,6 +112,9 @@ run_case() {
     echo "  command: $cmd"
     sed 's/^/  stderr: /' "$w.stderr" | head -n 5
     return 1
+  fi
+  if [ -n "${KVM_BAD_VERBOSE:-}" ]; then
+    echo "ok   $name (exit $got)"; sed 's/^/  stderr: /' "$w.stderr" | head -n 3
   fi
   return 0
 }
