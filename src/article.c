@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h>
+#endif
 
 #include "json.h"
 #include "util.h"
@@ -397,6 +400,31 @@ static int may_split(unsigned char c)
     return c == '.' || c == '!' || c == '?' || c == '\n' || c == 'A' || c == 'R';
 }
 
+/* Index of the first byte at or after i for which may_split() holds, len
+ * if none: sixteen bytes at a time with SSE2, else one at a time. */
+static size_t next_split_byte(const char *t, size_t i, size_t len)
+{
+#if defined(__SSE2__) && defined(__GNUC__)
+    const __m128i dot = _mm_set1_epi8('.'), bang = _mm_set1_epi8('!'),
+                  question = _mm_set1_epi8('?'), newline = _mm_set1_epi8('\n'),
+                  cap_a = _mm_set1_epi8('A'), cap_r = _mm_set1_epi8('R');
+    while (len - i >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
+        __m128i hit = _mm_or_si128(
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, dot), _mm_cmpeq_epi8(v, bang)),
+                         _mm_or_si128(_mm_cmpeq_epi8(v, question), _mm_cmpeq_epi8(v, newline))),
+            _mm_or_si128(_mm_cmpeq_epi8(v, cap_a), _mm_cmpeq_epi8(v, cap_r)));
+        unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+        if (mask != 0)
+            return i + (size_t)__builtin_ctz(mask);
+        i += 16;
+    }
+#endif
+    while (i < len && !may_split((unsigned char)t[i]))
+        i++;
+    return i;
+}
+
 static int split_sentences(kvm_article *art)
 {
     const char *t = art->text;
@@ -406,8 +434,7 @@ static int split_sentences(kvm_article *art)
     for (size_t i = 0; i < len; i++) {
         if (start != SIZE_MAX) {
             /* Most bytes decide nothing: skip to the next that may. */
-            while (i < len && !may_split((unsigned char)t[i]))
-                i++;
+            i = next_split_byte(t, i, len);
             if (i >= len)
                 break;
         }
@@ -527,6 +554,10 @@ kvm_status kvm_article_from_jsonl(const char *line, size_t len, const char *sour
     *particle = NULL;
     if (!source_name)
         source_name = "-";
+    /* the line's own end is not part of it: "unexpected end of input" in a
+     * truncated line must point at that line, not the next one */
+    while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+        len--;
     kvm_json_doc *doc = kvm_json_doc_new();
     if (!doc)
         return kvm_error_set(err, KVM_ERR_NOMEM, "out of memory");

@@ -42,12 +42,14 @@
 typedef struct place_keys {
     uint64_t name, admin2, admin1;
     int north_kivu;
+    double cos_lat; /* for distances from the place as an anchor */
 } place_keys;
 
 struct kvm_geoparser {
     const kvm_gazetteer *gaz;
     kvm_matcher *matcher;
     place_keys *keys;
+    const kvm_place **places; /* [gazetteer index], borrowed from gaz */
 };
 
 static uint64_t folded_hash(const char *s)
@@ -90,18 +92,21 @@ kvm_status kvm_geoparser_new(const kvm_gazetteer *gaz, kvm_geoparser **pparser, 
     }
     size_t n = kvm_gazetteer_count(gaz);
     gp->keys = kvm_alloc_array(n, sizeof *gp->keys);
-    if (!gp->keys) {
+    gp->places = kvm_alloc_array(n, sizeof *gp->places);
+    if (!gp->keys || !gp->places) {
         kvm_geoparser_free(gp);
         return kvm_error_set(err, KVM_ERR_NOMEM, "out of memory");
     }
     uint64_t north_kivu = folded_hash("North Kivu");
     for (size_t i = 0; i < n; i++) {
         const kvm_place *p = kvm_gazetteer_place(gaz, i);
+        gp->places[i] = p;
         place_keys *k = &gp->keys[i];
         k->name = folded_hash(p->name);
         k->admin2 = folded_hash(p->admin2);
         k->admin1 = folded_hash(p->admin1);
         k->north_kivu = k->admin1 == north_kivu || strcmp(p->id, "north-kivu") == 0;
+        k->cos_lat = cos(p->lat * (3.14159265358979323846 / 180.0));
     }
     *pparser = gp;
     return KVM_OK;
@@ -113,6 +118,7 @@ void kvm_geoparser_free(kvm_geoparser *parser)
         return;
     kvm_matcher_free(parser->matcher);
     free(parser->keys);
+    free(parser->places);
     free(parser);
 }
 
@@ -176,8 +182,14 @@ static int word_before(const char *t, size_t pos, word *w)
     if (pos == 0 || !is_word_byte((unsigned char)t[pos - 1]) || punct3_before(t, pos))
         return 0;
     size_t s = pos;
-    while (s > 0 && is_word_byte((unsigned char)t[s - 1]) && !punct3_before(t, s))
+    /* ASCII letters and digits first: the typographic marks end in a byte
+     * >= 0x80. */
+    while (s > 0) {
+        unsigned char c = (unsigned char)t[s - 1];
+        if (c < 0x80 ? !is_word_byte(c) : punct3_before(t, s) != 0)
+            break;
         s--;
+    }
     w->start = s;
     w->end = pos;
     return 1;
@@ -191,8 +203,12 @@ static int word_after(const char *t, size_t len, size_t pos, word *w)
     if (pos >= len || !is_word_byte((unsigned char)t[pos]) || punct3_at(t, len, pos))
         return 0;
     size_t e = pos;
-    while (e < len && is_word_byte((unsigned char)t[e]) && !punct3_at(t, len, e))
+    while (e < len) {
+        unsigned char c = (unsigned char)t[e];
+        if (c < 0x80 ? !is_word_byte(c) : (c == 0xE2 && punct3_at(t, len, e) != 0))
+            break;
         e++;
+    }
     w->start = pos;
     w->end = e;
     return 1;
@@ -381,6 +397,8 @@ typedef struct work {
     const char *method;
     double confidence;
     int rejected;
+    int strong;    /* resolved by a rule in strong_method() */
+    uint32_t only; /* the candidate, when the name has one (cands points here) */
     int list_prev; /* previous item of a list "A, B and C", or -1 */
     int list_next;
 } work;
@@ -395,17 +413,30 @@ typedef struct state {
     size_t n;
     anchor *anchors; /* resolved settlements, in text order */
     size_t n_anchors, cap_anchors;
+    /* (place, mention) of the mentions resolved by a strong rule to one
+     * place, sorted: the same-article step looks places up here. */
+    struct strong_ref *strong;
+    size_t n_strong;
 } state;
 
 static const kvm_place *place_at(const state *s, uint32_t index)
 {
-    return kvm_gazetteer_place(s->gp->gaz, index);
+    return s->gp->places[index];
+}
+
+/* The rules that state the place explicitly, which later mentions of the
+ * name follow (same-article). */
+static int strong_method(const char *method)
+{
+    return method && (strcmp(method, "unique") == 0 || strcmp(method, "kind-word") == 0 ||
+                      strcmp(method, "qualifier") == 0);
 }
 
 static void resolve(work *w, const char *method, double confidence)
 {
     w->method = method;
     w->confidence = confidence;
+    w->strong = strong_method(method);
 }
 
 static int is_resolved(const work *w)
@@ -451,6 +482,9 @@ static int is_list_gap(const char *t, size_t from, size_t to)
             i++;
         } else if (is_word_byte(c)) {
             word w;
+            unsigned char lc = (unsigned char)(c | 0x20);
+            if (lc != 'a' && lc != 'o' && lc != 'e')
+                return 0; /* not "and", "or", "et": most gaps end here */
             if (!word_after(t, to, i, &w))
                 return 0;
             if (!(word_is(t, w, "and") || word_is(t, w, "or") || word_is(t, w, "et")))
@@ -655,12 +689,6 @@ static void resolve_by_qualifiers(state *s, size_t i)
             break;
         }
     }
-}
-
-static int strong_method(const char *method)
-{
-    return method && (strcmp(method, "unique") == 0 || strcmp(method, "kind-word") == 0 ||
-                      strcmp(method, "qualifier") == 0);
 }
 
 /* One sense per article: a bare name takes the place that the first
