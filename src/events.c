@@ -51,6 +51,7 @@ typedef struct extractor {
     size_t n;
     ev_date_expr dates[MAX_DATES];
     size_t n_dates;
+    int dates_done; /* dates[] found for the current token window (lazily) */
     kvm_ev_actor actors[MAX_ACTORS];
     size_t n_actors;
     pending_event *events;
@@ -64,6 +65,26 @@ typedef struct extractor {
 
 static const char *const be_words[] = {"is", "are", "was", "were", "been", "being", "be",
                                        "has", "have", "had", NULL};
+static const char *const irrealis_words[] = {
+    "not",   "never", "no",     "t",     "will",   "would", "could", "might", "may",
+    "shall", "should", "must",  "can",   "cannot", "to",    "failed", "attempt",
+    "attempting", "trying", "bid", "aim", "aims", "plan", "plans", "threat", "threatened",
+    "threatening", "vowed", "vow", "risk", "prevent", "avoid", "fears", "fear", "feared",
+    "possible", "imminent", "potential", "ready", "poised", "unable", "refused", NULL};
+static const char *const locatives[] = {"in", "near", "around", "at", "outside", "outskirts",
+                                        "close", "for", "over", "on", "of", "into", "towards",
+                                        "toward", "inside", "across", "throughout", "within",
+                                        NULL};
+static const char *const clash_words[] = {
+    "fighting", "fights", "clashes", "clashed", "clash", "clashing", "battles", "battle",
+    "battled", "battling", "fought", "combat", "combats", "skirmishes", "skirmish",
+    "attacked", "attack", "attacks", "offensive", "assault", NULL};
+static const char *const shelling_words[] = {
+    "shelled", "shelling", "shells", "bombed", "bombing", "bombings", "bombs", "bombarded",
+    "bombardment", "bombardments", "mortar", "mortars", "artillery", "rockets", "rocket",
+    "airstrike", "airstrikes", "drone", "drones", NULL};
+static const char *const kill_words[] = {"killed", "killing", "kills", "wounded", "injured",
+                                   "dead", "died", "deaths", "massacred", "executed", NULL};
 static const char *const adverbs[] = {
     "now", "finally", "reportedly", "also", "quickly", "already", "briefly", "effectively",
     "eventually", "later", "then", "fully", "entirely", "completely", "largely", "officially",
@@ -206,21 +227,16 @@ static const char *agent_after(const extractor *x, size_t verb_end)
  * "threatened to seize", "could fall", "if M23 takes Goma". */
 static int irrealis(const extractor *x, size_t verb)
 {
-    static const char *const blockers[] = {
-        "not",   "never", "no",     "t",     "will",   "would", "could", "might", "may",
-        "shall", "should", "must",  "can",   "cannot", "to",    "failed", "attempt",
-        "attempting", "trying", "bid", "aim", "aims", "plan", "plans", "threat", "threatened",
-        "threatening", "vowed", "vow", "risk", "prevent", "avoid", "fears", "fear", "feared",
-        "possible", "imminent", "potential", "ready", "poised", "unable", "refused", NULL};
+
     size_t k = verb, steps = 0;
     while (k > 0 && steps < 3) {
         k--;
         const ev_token *t = &x->toks[k];
         if (t->kind == EV_TOK_PLACE)
             break;
-        if (kvm_ev_in(t, blockers))
+        if (kvm_ev_has(t, EV_L_IRREALIS))
             return 1;
-        if (!kvm_ev_in(t, adverbs) && !kvm_ev_in(t, be_words) && !kvm_ev_is(t, "the") &&
+        if (!kvm_ev_has(t, EV_L_ADVERB) && !kvm_ev_has(t, EV_L_BE) && !kvm_ev_is(t, "the") &&
             !kvm_ev_is(t, "'"))
             break;
         steps++;
@@ -289,8 +305,19 @@ static int claim_status(const extractor *x, size_t verb, const char *actor)
 /* The date expression nearest to a trigger: token distance plus a penalty
  * for each comma or bracket in between (a date in a relative clause belongs
  * to that clause). */
-static const ev_date_expr *date_for(const extractor *x, size_t trigger)
+/* The sentence's date expressions, found on first need: most tokenized
+ * sentences produce no event and never need them. */
+static void need_dates(extractor *x)
 {
+    if (!x->dates_done) {
+        x->n_dates = kvm_ev_find_dates(x->toks, x->n, x->date, x->dates, MAX_DATES);
+        x->dates_done = 1;
+    }
+}
+
+static const ev_date_expr *date_for(extractor *x, size_t trigger)
+{
+    need_dates(x);
     const ev_date_expr *best = NULL;
     size_t best_cost = (size_t)-1;
     for (size_t d = 0; d < x->n_dates; d++) {
@@ -478,26 +505,26 @@ static void scan_objects(const extractor *x, size_t i, place_list *out)
         const ev_token *t = &x->toks[k];
         if (t->kind == EV_TOK_PLACE)
             break;
-        if (kvm_ev_in(t, near_words)) {
+        if (kvm_ev_has(t, EV_L_NEAR)) {
             out->near = 1;
-        } else if (kvm_ev_in(t, vague_nouns)) {
+        } else if (kvm_ev_has(t, EV_L_VAGUE)) {
             saw_vague = 1;
             /* "towns in X": a region; "towns of X and Y": a list */
             if (k + 1 < x->n && !kvm_ev_is(&x->toks[k + 1], "of") &&
-                kvm_ev_in(&x->toks[k + 1], region_preps)) {
+                kvm_ev_has(&x->toks[k + 1], EV_L_REGION_PREP)) {
                 size_t j = k + 2;
                 while (j < x->n && j < k + 5 && !is_place_tok(x, j) &&
-                       kvm_ev_in(&x->toks[j], object_fillers))
+                       kvm_ev_has(&x->toks[j], EV_L_FILLER))
                     j++;
                 if (is_place_tok(x, j)) {
                     out->toks[out->count++] = j;
                     out->region = 1;
-                    if (kvm_ev_in(&x->toks[k + 1], near_words))
+                    if (kvm_ev_has(&x->toks[k + 1], EV_L_NEAR))
                         out->near = 1;
                 }
                 return;
             }
-        } else if (!kvm_ev_in(t, object_fillers)) {
+        } else if (!kvm_ev_has(t, EV_L_FILLER)) {
             return;
         }
         k++;
@@ -520,7 +547,7 @@ static void scan_objects(const extractor *x, size_t i, place_list *out)
          * North Kivu" an apposition */
         int bare_comma = sep == 1 && is_tok(x, k, ",");
         while (!bare_comma && j < x->n && skipped < 4 && !is_place_tok(x, j) &&
-               kvm_ev_in(&x->toks[j], object_fillers)) {
+               kvm_ev_has(&x->toks[j], EV_L_FILLER)) {
             j++;
             skipped++;
         }
@@ -538,7 +565,7 @@ static void scan_subjects(const extractor *x, size_t verb, place_list *out)
 {
     memset(out, 0, sizeof *out);
     size_t k = verb;
-    while (k > 0 && (kvm_ev_in(&x->toks[k - 1], be_words) || kvm_ev_in(&x->toks[k - 1], adverbs)))
+    while (k > 0 && (kvm_ev_has(&x->toks[k - 1], EV_L_BE) || kvm_ev_has(&x->toks[k - 1], EV_L_ADVERB)))
         k--;
     if (k > 0 && is_place_tok(x, k - 1)) {
         size_t tmp[MAX_LIST];
@@ -584,10 +611,7 @@ static void scan_subjects(const extractor *x, size_t verb, place_list *out)
  * Goma", "for Goma".  Fills out (one list). */
 static int locative_places(const extractor *x, size_t from, size_t to, place_list *out)
 {
-    static const char *const locatives[] = {"in", "near", "around", "at", "outside", "outskirts",
-                                            "close", "for", "over", "on", "of", "into", "towards",
-                                            "toward", "inside", "across", "throughout", "within",
-                                            NULL};
+
     memset(out, 0, sizeof *out);
     for (size_t k = from; k < to && k < x->n; k++) {
         if (!is_place_tok(x, k))
@@ -597,13 +621,13 @@ static int locative_places(const extractor *x, size_t from, size_t to, place_lis
         for (size_t b = k; b > from && k - b < 5;) {
             b--;
             const ev_token *t = &x->toks[b];
-            if (kvm_ev_in(t, near_words))
+            if (kvm_ev_has(t, EV_L_NEAR))
                 near = 1;
-            if (kvm_ev_in(t, locatives)) {
+            if (kvm_ev_has(t, EV_L_LOCATIVE)) {
                 ok = 1;
                 break;
             }
-            if (!kvm_ev_in(t, object_fillers) && !kvm_ev_in(t, near_words))
+            if (!kvm_ev_has(t, EV_L_FILLER) && !kvm_ev_has(t, EV_L_NEAR))
                 break;
         }
         if (!ok)
@@ -740,7 +764,7 @@ static const verb_rule verb_rules[] = {
 static const verb_rule *match_verb(const extractor *x, size_t i, size_t *plen)
 {
     const ev_token *t = &x->toks[i];
-    if (t->kind != EV_TOK_WORD)
+    if (!kvm_ev_has(t, EV_F_TERRITORY))
         return NULL;
     const verb_rule *best = NULL;
     size_t best_len = 0;
@@ -760,7 +784,7 @@ static const verb_rule *match_verb(const extractor *x, size_t i, size_t *plen)
 static int passive_voice(const extractor *x, size_t verb, size_t verb_len)
 {
     size_t k = verb;
-    while (k > 0 && kvm_ev_in(&x->toks[k - 1], adverbs))
+    while (k > 0 && kvm_ev_has(&x->toks[k - 1], EV_L_ADVERB))
         k--;
     if (k > 0) {
         const ev_token *t = &x->toks[k - 1];
@@ -770,7 +794,7 @@ static int passive_voice(const extractor *x, size_t verb, size_t verb_len)
             return 1;
     }
     size_t j = verb + verb_len;
-    while (j < x->n && j < verb + verb_len + 4 && kvm_ev_in(&x->toks[j], adverbs))
+    while (j < x->n && j < verb + verb_len + 4 && kvm_ev_has(&x->toks[j], EV_L_ADVERB))
         j++;
     return is_tok(x, j, "by");
 }
@@ -818,6 +842,7 @@ static void rule_territory(extractor *x)
                 continue;
             if (rule->needs_actor == 2) {
                 int day = 0;
+                need_dates(x);
                 for (size_t d = 0; d < x->n_dates; d++)
                     if (x->dates[d].precision == KVM_TIME_DAY)
                         day = 1;
@@ -921,7 +946,7 @@ static void rule_territory(extractor *x)
             if (!h)
                 continue;
             size_t b = i;
-            while (b > 0 && kvm_ev_in(&x->toks[b - 1], adverbs))
+            while (b > 0 && kvm_ev_has(&x->toks[b - 1], EV_L_ADVERB))
                 b--;
             if (b == 0 || !(kvm_ev_is(&x->toks[b - 1], "came") || kvm_ev_is(&x->toks[b - 1], "come") ||
                             kvm_ev_is(&x->toks[b - 1], "fell") || (b < i && kvm_ev_is(&x->toks[b], "now"))))
@@ -979,18 +1004,10 @@ static void two_actors(extractor *x, size_t trigger, const char **pa1, const cha
 
 static void rule_clashes_and_shelling(extractor *x)
 {
-    static const char *const clash_words[] = {
-        "fighting", "fights", "clashes", "clashed", "clash", "clashing", "battles", "battle",
-        "battled", "battling", "fought", "combat", "combats", "skirmishes", "skirmish",
-        "attacked", "attack", "attacks", "offensive", "assault", NULL};
-    static const char *const shelling_words[] = {
-        "shelled", "shelling", "shells", "bombed", "bombing", "bombings", "bombs", "bombarded",
-        "bombardment", "bombardments", "mortar", "mortars", "artillery", "rockets", "rocket",
-        "airstrike", "airstrikes", "drone", "drones", NULL};
     int done_clash = 0, done_shelling = 0;
     for (size_t i = 0; i < x->n; i++) {
-        int clash = kvm_ev_in(&x->toks[i], clash_words);
-        int shell = !clash && kvm_ev_in(&x->toks[i], shelling_words);
+        int clash = kvm_ev_has(&x->toks[i], EV_F_CLASH);
+        int shell = !clash && kvm_ev_has(&x->toks[i], EV_F_SHELLING);
         if (!clash && !shell)
             continue;
         if ((clash && done_clash) || (shell && done_shelling))
@@ -1035,18 +1052,21 @@ static void rule_clashes_and_shelling(extractor *x)
 
 /* ---- agreements --------------------------------------------------------- */
 
+static const char *const agreement_nouns[] = {"ceasefire", "truce", "agreement", "accord",
+                                               "deal", "accords", NULL};
+static const char *const agreement_verbs[] = {"signed",   "agreed", "reached", "announced",
+                                              "declared", "brokered", "sealed", "struck", NULL};
+
 static void rule_agreements(extractor *x)
 {
-    static const char *const nouns[] = {"ceasefire", "truce", "agreement", "accord", "deal",
-                                        "accords", NULL};
-    static const char *const verbs[] = {"signed", "agreed", "reached", "announced", "declared",
-                                        "brokered", "sealed", "struck", NULL};
     size_t noun = (size_t)-1, verb = (size_t)-1;
     for (size_t i = 0; i < x->n; i++) {
-        if (noun == (size_t)-1 && (kvm_ev_in(&x->toks[i], nouns) ||
+        if (!kvm_ev_has(&x->toks[i], EV_F_AGREE_NOUN | EV_F_AGREE_VERB))
+            continue;
+        if (noun == (size_t)-1 && (kvm_ev_in(&x->toks[i], agreement_nouns) ||
                                    kvm_ev_match(x->toks, x->n, i, "cease fire")))
             noun = i;
-        if (verb == (size_t)-1 && kvm_ev_in(&x->toks[i], verbs) && !irrealis(x, i))
+        if (verb == (size_t)-1 && kvm_ev_in(&x->toks[i], agreement_verbs) && !irrealis(x, i))
             verb = i;
         if (kvm_ev_match(x->toks, x->n, i, "took effect") ||
             kvm_ev_match(x->toks, x->n, i, "came into effect") ||
@@ -1099,11 +1119,10 @@ typedef struct count_hit {
 
 static int is_kill_context(const extractor *x, size_t first)
 {
-    static const char *const kill[] = {"killed", "killing", "kills", "wounded", "injured",
-                                       "dead", "died", "deaths", "massacred", "executed", NULL};
+
     for (size_t k = first; k > 0 && first - k < 3;) {
         k--;
-        if (kvm_ev_in(&x->toks[k], kill))
+        if (kvm_ev_has(&x->toks[k], EV_L_KILL))
             return 1;
     }
     return 0;
@@ -1145,7 +1164,7 @@ static void displacement_places(extractor *x, size_t from, size_t to, size_t tri
         for (size_t b = k; b > from && k - b < 5;) {
             b--;
             const ev_token *w = &x->toks[b];
-            if (kvm_ev_in(w, near_words))
+            if (kvm_ev_has(w, EV_L_NEAR))
                 near = 1;
             if (kvm_ev_is(w, "from") || kvm_ev_match(x->toks, x->n, b, "out of") ||
                 ((kvm_ev_is(w, "fled") || kvm_ev_is(w, "flee") || kvm_ev_is(w, "fleeing") ||
@@ -1173,7 +1192,7 @@ static void displacement_places(extractor *x, size_t from, size_t to, size_t tri
                 role = in_camps ? 2 : 3;
                 continue;
             }
-            if (!kvm_ev_in(w, object_fillers) && !kvm_ev_in(w, near_words) &&
+            if (!kvm_ev_has(w, EV_L_FILLER) && !kvm_ev_has(w, EV_L_NEAR) &&
                 !kvm_ev_is(w, "neighbouring") && !kvm_ev_is(w, "neighboring"))
                 break;
         }
@@ -1256,10 +1275,10 @@ static void rule_displacement(extractor *x)
     size_t triggers[32];
     size_t n_trig = 0;
     for (size_t i = 0; i < x->n && n_trig < 32; i++) {
-        if (kvm_ev_in(&x->toks[i], displacement_verbs) ||
-            kvm_ev_in(&x->toks[i], displacement_nouns) ||
-            kvm_ev_match(x->toks, x->n, i, "sought refuge") ||
-            kvm_ev_match(x->toks, x->n, i, "took refuge"))
+        if (kvm_ev_has(&x->toks[i], EV_L_DISP_VERB | EV_L_DISP_NOUN) ||
+            (kvm_ev_has(&x->toks[i], EV_F_REFUGE) &&
+             (kvm_ev_match(x->toks, x->n, i, "sought refuge") ||
+              kvm_ev_match(x->toks, x->n, i, "took refuge"))))
             triggers[n_trig++] = i;
     }
     if (!n_trig)
@@ -1268,6 +1287,8 @@ static void rule_displacement(extractor *x)
     size_t n_counts = 0;
     for (size_t i = 0; i < x->n && n_counts < 32; i++) {
         long long mn, mx;
+        if (!kvm_ev_has(&x->toks[i], EV_F_COUNT))
+            continue;
         size_t k = kvm_ev_parse_count(x->toks, x->n, i, &mn, &mx);
         if (!k)
             continue;
@@ -1276,9 +1297,9 @@ static void rule_displacement(extractor *x)
          * displacement verb precedes */
         int people = 0;
         for (size_t j = last + 1; j < x->n && j <= last + 3; j++) {
-            if (kvm_ev_in(&x->toks[j], people_words) ||
-                kvm_ev_in(&x->toks[j], displacement_verbs) ||
-                kvm_ev_in(&x->toks[j], displacement_nouns)) {
+            if (kvm_ev_has(&x->toks[j], EV_L_PEOPLE) ||
+                kvm_ev_has(&x->toks[j], EV_L_DISP_VERB) ||
+                kvm_ev_has(&x->toks[j], EV_L_DISP_NOUN)) {
                 people = 1;
                 break;
             }
@@ -1286,7 +1307,7 @@ static void rule_displacement(extractor *x)
                 !kvm_ev_is(&x->toks[j], "more") && !kvm_ev_is(&x->toks[j], "other"))
                 break;
         }
-        if (i > 0 && kvm_ev_in(&x->toks[i - 1], displacement_verbs))
+        if (i > 0 && kvm_ev_has(&x->toks[i - 1], EV_L_DISP_VERB))
             people = 1;
         /* "Uganda hosts 1.7 million refugees": a stock, not a movement */
         int stock = 0;
@@ -1354,7 +1375,7 @@ static void rule_displacement(extractor *x)
     /* a displacement is recorded with its count (IOM-DTM style); a verb
      * with no number ("residents fled") gives no event */
     for (size_t t = 0; t < n_trig && n_ev < 64 && 0; t++) {
-        if (trig_used[t] || kvm_ev_in(&x->toks[triggers[t]], displacement_nouns))
+        if (trig_used[t] || kvm_ev_has(&x->toks[triggers[t]], EV_L_DISP_NOUN))
             continue;
         int near_other = 0;
         for (size_t e = 0; e < n_ev; e++)
@@ -1469,7 +1490,7 @@ static size_t claim_subject(const extractor *x, size_t number, const kvm_place *
             }
             break;
         }
-        if (!kvm_ev_in(&x->toks[k], object_fillers))
+        if (!kvm_ev_has(&x->toks[k], EV_L_FILLER))
             break;
     }
     for (size_t k = number; !best_place && k-- > 0;) {
@@ -1666,107 +1687,62 @@ static void rule_distances(extractor *x)
     }
 }
 
+/* ---- the keyword table ----------------------------------------------------- */
+
+void kvm_ev_register_rule_words(void)
+{
+    for (size_t r = 0; r < sizeof verb_rules / sizeof verb_rules[0]; r++)
+        kvm_ev_keywords_add_phrase(verb_rules[r].phrase, EV_F_TERRITORY,
+                                   verb_rules[r].type == KVM_EVENT_NONE ? 0 : EV_K_TERRITORY);
+    kvm_ev_keywords_add_list(clash_words, EV_F_CLASH);
+    kvm_ev_keywords_add_list(shelling_words, EV_F_SHELLING);
+    kvm_ev_keywords_add_list(agreement_nouns, EV_F_AGREE_NOUN);
+    kvm_ev_keywords_add_phrase("cease fire", EV_F_AGREE_NOUN, 0);
+    kvm_ev_keywords_add_list(agreement_verbs, EV_F_AGREE_VERB);
+    kvm_ev_keywords_add_phrase("took effect", EV_F_AGREE_VERB, 0);
+    kvm_ev_keywords_add_phrase("came into", EV_F_AGREE_VERB, 0);
+    kvm_ev_keywords_add_list(displacement_verbs, EV_F_DISPLACE | EV_L_DISP_VERB);
+    kvm_ev_keywords_add_list(displacement_nouns, EV_F_DISPLACE | EV_L_DISP_NOUN);
+    kvm_ev_keywords_add_phrase("sought refuge", EV_F_REFUGE, 0);
+    kvm_ev_keywords_add_phrase("took refuge", EV_F_REFUGE, 0);
+    static const char *const refuge[] = {"refuge", NULL};
+    kvm_ev_keywords_add_list(refuge, EV_F_DISPLACE);
+    kvm_ev_keywords_add_list(km_units, EV_F_UNIT);
+    kvm_ev_keywords_add_list(mile_units, EV_F_UNIT);
+    kvm_ev_keywords_add_list(be_words, EV_L_BE);
+    kvm_ev_keywords_add_list(adverbs, EV_L_ADVERB);
+    kvm_ev_keywords_add_list(irrealis_words, EV_L_IRREALIS);
+    kvm_ev_keywords_add_list(locatives, EV_L_LOCATIVE);
+    kvm_ev_keywords_add_list(kill_words, EV_L_KILL);
+    kvm_ev_keywords_add_list(object_fillers, EV_L_FILLER);
+    kvm_ev_keywords_add_list(vague_nouns, EV_L_VAGUE);
+    kvm_ev_keywords_add_list(near_words, EV_L_NEAR);
+    kvm_ev_keywords_add_list(region_preps, EV_L_REGION_PREP);
+    kvm_ev_keywords_add_list(people_words, EV_L_PEOPLE);
+}
+
 /* ---- the sentence loop --------------------------------------------------- */
 
-/* Cheap test on raw bytes: does the sentence hold any word a rule starts
- * from?  Most sentences of a news article do not, and skip tokenizing. */
-static const char *const trigger_stems[] = {
-    "captur", "seiz", "took", "take", "taking", "overr", "occup", "enter", "advanc", "push",
-    "moved", "march", "swept", "rolled", "storm", "fell", "fall", "control", "recaptur",
-    "retook", "retak", "regain", "reclaim", "liberat", "won", "wrest", "withdr", "pull",
-    "retreat", "abandon", "clash", "fight", "fought", "battl", "combat", "skirmish", "attack",
-    "offensive", "assault", "shell", "bomb", "mortar", "artiller", "rocket", "drone", "airstrike",
-    "ceasefire", "cease", "truce", "agreement", "accord", "deal", "signed", "displac", "fled",
-    "flee", "uproot", "refuge", "idp", "evacu", "crossed", "arriv", "poured", "receiv", "km", "kms", "kilomet", "mile", "under", "m23",
-    "afc", "fardc", "army", "wazalendo", "mai", "mayi", "fdlr", "adf", "sadc", "samidrc",
-    "monusco", "codeco", "updf", "rdf", "rebel", "troops", "forces", "soldiers", "military",
-    "militia", "peacekeeper", "insurgent", "group", "fdnb", NULL};
-
-static int stem_match(const char *w, size_t n)
+static void analyse_tokens(extractor *x)
 {
-    for (size_t s = 0; trigger_stems[s]; s++) {
-        const char *stem = trigger_stems[s];
-        if (stem[0] != w[0])
-            continue;
-        size_t k = 1;
-        while (stem[k] && k < n && stem[k] == w[k])
-            k++;
-        if (!stem[k])
-            return 1;
-    }
-    return 0;
-}
-
-typedef struct article_scan {
-    unsigned char *flags; /* per sentence: 1 worth tokenizing */
-    size_t counts[5];     /* M23/AFC, ADF, CODECO, FDLR, other rebels */
-    int max_year;
-} article_scan;
-
-static void scan_span(const char *text, size_t start, size_t end, unsigned char *pflag,
-                      article_scan *scan)
-{
-    char w[16];
-    size_t i = start;
-    while (i < end) {
-        unsigned char c = (unsigned char)text[i];
-        int alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-        int digit = c >= '0' && c <= '9';
-        if (!alpha && !digit) {
-            i++;
-            continue;
-        }
-        size_t n = 0, j = i;
-        int digits_only = 1;
-        while (j < end) {
-            c = (unsigned char)text[j];
-            if (c >= 'A' && c <= 'Z')
-                c = (unsigned char)(c + 32);
-            else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
-                break;
-            if (!(c >= '0' && c <= '9'))
-                digits_only = 0;
-            if (n < sizeof w - 1)
-                w[n++] = (char)c;
-            j++;
-        }
-        w[n] = '\0';
-        if (digits_only) {
-            if (n == 4 && (w[0] == '1' || w[0] == '2') && (j >= end || text[j] != ',') &&
-                (i == start || text[i - 1] != ',')) {
-                int y = atoi(w);
-                if (y >= 1900 && y <= 2099 && y > scan->max_year)
-                    scan->max_year = y;
-            }
-            /* "80km": the unit may follow the digits directly */
-            i = j;
-            continue;
-        }
-        if (!*pflag && stem_match(w, n))
-            *pflag = 1;
-        if (n == 3 && memcmp(w, "m23", 3) == 0)
-            scan->counts[0]++;
-        else if (n == 3 && memcmp(w, "afc", 3) == 0)
-            scan->counts[0]++;
-        else if (n == 3 && memcmp(w, "adf", 3) == 0)
-            scan->counts[1]++;
-        else if (n == 6 && memcmp(w, "codeco", 6) == 0)
-            scan->counts[2]++;
-        else if (n == 4 && memcmp(w, "fdlr", 4) == 0)
-            scan->counts[3]++;
-        i = j;
-    }
-}
-
-static void analyse_tokens(extractor *x, kvm_date date)
-{
-    x->n_actors = kvm_ev_find_actors(x->toks, x->n, x->mentions, x->actors, MAX_ACTORS);
-    x->n_dates = kvm_ev_find_dates(x->toks, x->n, date, x->dates, MAX_DATES);
-    rule_territory(x);
-    rule_clashes_and_shelling(x);
-    rule_agreements(x);
-    rule_displacement(x);
-    rule_distances(x);
+    uint64_t any = 0;
+    for (size_t i = 0; i < x->n; i++)
+        any |= x->toks[i].flags;
+    x->n_actors = (any & (EV_F_ACTOR | EV_F_ARMY))
+                      ? kvm_ev_find_actors(x->toks, x->n, x->mentions, x->actors, MAX_ACTORS)
+                      : 0;
+    x->n_dates = 0;
+    x->dates_done = 0;
+    if (any & EV_F_TERRITORY)
+        rule_territory(x);
+    if (any & (EV_F_CLASH | EV_F_SHELLING))
+        rule_clashes_and_shelling(x);
+    if ((any & EV_F_AGREE_NOUN) && (any & EV_F_AGREE_VERB))
+        rule_agreements(x);
+    if (any & (EV_L_DISP_VERB | EV_L_DISP_NOUN | EV_F_REFUGE))
+        rule_displacement(x);
+    if (any & EV_F_UNIT)
+        rule_distances(x);
     /* "they" in the next sentence: the last actor named here ("the rebels"
      * stands for the article's main group) */
     if (x->n_actors > 0) {
@@ -1891,14 +1867,14 @@ static size_t list_item_end(const char *text, size_t start, size_t end)
     return end;
 }
 
-static const char *dominant_group(const article_scan *scan)
+static const char *dominant_group(const ev_scan *scan)
 {
     static const char *const names[] = {"M23", "ADF", "CODECO", "FDLR"};
     size_t best = 0;
     const char *name = NULL;
     for (size_t i = 0; i < 4; i++)
-        if (scan->counts[i] > best) {
-            best = scan->counts[i];
+        if (scan->group_counts[i] > best) {
+            best = scan->group_counts[i];
             name = names[i];
         }
     return name;
@@ -1942,17 +1918,17 @@ kvm_status kvm_extract_events(const kvm_article *article, const kvm_mention_list
     int whole = n_sent == 0;
     if (whole)
         n_sent = 1;
-    article_scan scan;
+    ev_scan scan;
     memset(&scan, 0, sizeof scan);
-    scan.flags = calloc(n_sent, 1);
-    if (!scan.flags)
+    uint64_t *sent_flags = calloc(n_sent, sizeof *sent_flags);
+    if (!sent_flags)
         return kvm_error_set(err, KVM_ERR_NOMEM, "out of memory");
     for (size_t s = 0; s < n_sent; s++) {
         kvm_span sp = whole ? (kvm_span){0, x.len} : kvm_article_sentence(article, s);
         if (sp.end > x.len)
             sp.end = x.len;
         if (sp.start < sp.end)
-            scan_span(x.text, sp.start, sp.end, &scan.flags[s], &scan);
+            sent_flags[s] = kvm_ev_scan(x.text, sp.start, sp.end, &scan);
     }
     x.dominant = dominant_group(&scan);
     x.ref_year = x.date.year > 0 ? x.date.year : scan.max_year;
@@ -1964,7 +1940,8 @@ kvm_status kvm_extract_events(const kvm_article *article, const kvm_mention_list
         if (sp.end > x.len)
             sp.end = x.len;
         size_t item_start = sp.start;
-        while (scan.flags[s] && item_start < sp.end && !x.failed) {
+        int worth = (sent_flags[s] & EV_GATE) != 0;
+        while (worth && item_start < sp.end && !x.failed) {
             size_t item_end = list_item_end(x.text, item_start, sp.end);
             x.sent_start = item_start;
             x.sent_end = item_end;
@@ -1980,7 +1957,7 @@ kvm_status kvm_extract_events(const kvm_article *article, const kvm_mention_list
                 }
                 x.toks = toks.items;
                 x.n = toks.count;
-                analyse_tokens(&x, x.date);
+                analyse_tokens(&x);
                 if (stop <= pos)
                     break;
                 pos = stop;
@@ -1989,11 +1966,11 @@ kvm_status kvm_extract_events(const kvm_article *article, const kvm_mention_list
             prev.end = item_end;
             item_start = item_end;
         }
-        if (!scan.flags[s])
+        if (!worth)
             prev = sp;
     }
     kvm_ev_tokens_free(&toks);
-    free(scan.flags);
+    free(sent_flags);
     if (!x.failed) {
         dedupe_events(&x);
         order_events(&x);

@@ -108,11 +108,20 @@ static const char *country_army(const char *country)
     return NULL;
 }
 
+static const char *const army_words[] = {"army",     "troops",  "soldiers", "forces",
+                                         "military", "defence", "defense",  NULL};
+
+void kvm_ev_register_actor_words(void)
+{
+    for (size_t e = 0; e < sizeof actor_table / sizeof actor_table[0]; e++)
+        kvm_ev_keywords_add_phrase(actor_table[e].phrase, EV_F_ACTOR, EV_K_ACTOR);
+    kvm_ev_keywords_add_list(army_words, EV_F_ARMY);
+    kvm_ev_keywords_add_list(actor_tails, EV_L_ACTOR_TAIL);
+}
+
 size_t kvm_ev_find_actors(const ev_token *toks, size_t n, const kvm_mention *mentions,
                           kvm_ev_actor *out, size_t cap)
 {
-    static const char *const army_words[] = {"army", "troops", "soldiers", "forces", "military",
-                                             "defence", "defense", NULL};
     size_t count = 0;
     for (size_t i = 0; i < n && count < cap;) {
         const ev_token *t = &toks[i];
@@ -125,12 +134,12 @@ size_t kvm_ev_find_actors(const ev_token *toks, size_t n, const kvm_mention *men
             size_t k = i + 1;
             if (k + 1 < n && kvm_ev_is(&toks[k], "'") && kvm_ev_is(&toks[k + 1], "s"))
                 k += 2;
-            if (p && p->kind == KVM_KIND_COUNTRY && k < n && kvm_ev_in(&toks[k], army_words)) {
+            if (p && p->kind == KVM_KIND_COUNTRY && k < n && kvm_ev_has(&toks[k], EV_F_ARMY)) {
                 country_name = country_army(p->country);
                 if (country_name)
                     best = k + 1 - i;
             }
-        } else if (t->kind == EV_TOK_WORD) {
+        } else if (kvm_ev_has(t, EV_F_ACTOR)) {
             for (size_t e = 0; e < sizeof actor_table / sizeof actor_table[0]; e++) {
                 if (actor_table[e].phrase[0] != t->text[0])
                     continue;
@@ -156,7 +165,7 @@ size_t kvm_ev_find_actors(const ev_token *toks, size_t n, const kvm_mention *men
             /* "AFC/M23", "M23 rebels", "ADF militia" */
             if (k + 1 < n && kvm_ev_is(&toks[k], "/") && kvm_ev_is(&toks[k + 1], "m23"))
                 k += 2;
-            while (k < n && kvm_ev_in(&toks[k], actor_tails))
+            while (k < n && kvm_ev_has(&toks[k], EV_L_ACTOR_TAIL))
                 k++;
         }
         a->last = k - 1;

@@ -22,12 +22,51 @@ static const char *const month_abbrev[] = {"jan", "feb", "mar", "apr", "may", "j
 static const char *const weekday_names[] = {"monday", "tuesday", "wednesday", "thursday",
                                             "friday", "saturday", "sunday"};
 
+static const char *const weekend_phrases[] = {
+    "over the past weekend", "over the weekend", "at the weekend", "last weekend",
+    "this weekend", "the past weekend", "the weekend", "weekend", NULL};
+static const struct {
+    const char *phrase;
+    int weeks_back; /* 1 last week, 0 this week */
+    int weekday;    /* representative day, 0 = Monday */
+} weeks[] = {{"earlier last week", 1, 0}, {"early last week", 1, 0}, {"late last week", 1, 3},
+             {"later last week", 1, 3},   {"last week", 1, 0},       {"earlier this week", 0, 0},
+             {"early this week", 0, 0},   {"this week", 0, 0},       {"past week", 1, 3}};
+static const char *const recent[] = {"in recent", "over recent", "in the past few",
+                                     "over the past few", "in the last few", "in the past",
+                                     "over the past", "in the last", "over the last", NULL};
+static const char *const small_numbers[] = {"one", "two", "three", "four", "five", "six",
+                                    "seven", "eight", "nine", "ten", NULL};
+
+void kvm_ev_register_date_words(void)
+{
+    static const char *const starts[] = {
+        "yesterday",   "today",      "this morning", "earlier today", "last night",
+        "last month",  "earlier this month", "this month", "last year", "earlier this year",
+        "this year",   "recently",   "a",            NULL};
+    for (size_t m = 0; m < 12; m++) {
+        kvm_ev_keywords_add_phrase(month_names[m], EV_F_DATE | EV_L_MONTH, 0);
+        kvm_ev_keywords_add_phrase(month_abbrev[m], EV_F_DATE | EV_L_MONTH, 0);
+    }
+    for (size_t d = 0; d < 7; d++)
+        kvm_ev_keywords_add_phrase(weekday_names[d], EV_F_DATE | EV_L_WEEKDAY, 0);
+    kvm_ev_keywords_add_list(small_numbers, EV_F_DATE);
+    for (size_t p = 0; starts[p]; p++)
+        kvm_ev_keywords_add_phrase(starts[p], EV_F_DATE, 0);
+    for (size_t p = 0; weekend_phrases[p]; p++)
+        kvm_ev_keywords_add_phrase(weekend_phrases[p], EV_F_DATE, 0);
+    for (size_t p = 0; p < sizeof weeks / sizeof weeks[0]; p++)
+        kvm_ev_keywords_add_phrase(weeks[p].phrase, EV_F_DATE, 0);
+    for (size_t p = 0; recent[p]; p++)
+        kvm_ev_keywords_add_phrase(recent[p], EV_F_DATE, 0);
+}
+
 /* Month number 1..12 of toks[i] or 0.  "may" and "march" only count as
  * months next to a day number or a year, or after "in"/"last"/"since"... */
 static int month_at(const ev_token *toks, size_t n, size_t i)
 {
     const ev_token *t = &toks[i];
-    if (t->kind != EV_TOK_WORD)
+    if (!kvm_ev_has(t, EV_L_MONTH))
         return 0;
     int m = 0;
     for (int k = 0; k < 12 && !m; k++)
@@ -47,6 +86,8 @@ static int month_at(const ev_token *toks, size_t n, size_t i)
 
 static int weekday_at(const ev_token *t)
 {
+    if (!kvm_ev_has(t, EV_L_WEEKDAY))
+        return -1;
     for (int k = 0; k < 7; k++)
         if (kvm_ev_is(t, weekday_names[k]))
             return k;
@@ -155,7 +196,7 @@ static size_t relative_expression(const resolver *r, const ev_token *toks, size_
                                   ev_date_expr *e)
 {
     long ref = r->ref_days;
-    size_t k;
+    size_t k = 0;
     if (kvm_ev_is(&toks[i], "yesterday")) {
         set_relative(r, e, ref - 1, KVM_TIME_DAY);
         return 1;
@@ -170,9 +211,7 @@ static size_t relative_expression(const resolver *r, const ev_token *toks, size_
         return k;
     }
     /* weekends: the Saturday before the article date */
-    static const char *const weekend_phrases[] = {
-        "over the past weekend", "over the weekend", "at the weekend", "last weekend",
-        "this weekend", "the past weekend", "the weekend", "weekend", NULL};
+
     for (size_t p = 0; weekend_phrases[p]; p++) {
         if ((k = kvm_ev_match(toks, n, i, weekend_phrases[p])) != 0) {
             long back = (kvm_date_weekday(r->ref) - 5 + 7) % 7;
@@ -182,13 +221,7 @@ static size_t relative_expression(const resolver *r, const ev_token *toks, size_
             return k;
         }
     }
-    static const struct {
-        const char *phrase;
-        int weeks_back; /* 1 last week, 0 this week */
-        int weekday;    /* representative day, 0 = Monday */
-    } weeks[] = {{"earlier last week", 1, 0}, {"early last week", 1, 0}, {"late last week", 1, 3},
-                 {"later last week", 1, 3},   {"last week", 1, 0},       {"earlier this week", 0, 0},
-                 {"early this week", 0, 0},   {"this week", 0, 0},       {"past week", 1, 3}};
+
     for (size_t p = 0; p < sizeof weeks / sizeof weeks[0]; p++) {
         if ((k = kvm_ev_match(toks, n, i, weeks[p].phrase)) != 0) {
             long day = monday_of(ref) - 7L * weeks[p].weeks_back + weeks[p].weekday;
@@ -223,9 +256,7 @@ static size_t relative_expression(const resolver *r, const ev_token *toks, size_
         return k;
     }
     /* "in recent weeks", "in the past few days", "recently" */
-    static const char *const recent[] = {"in recent", "over recent", "in the past few",
-                                         "over the past few", "in the last few", "in the past",
-                                         "over the past", "in the last", "over the last", NULL};
+
     for (size_t p = 0; recent[p]; p++) {
         if ((k = kvm_ev_match(toks, n, i, recent[p])) != 0 && i + k < n) {
             const ev_token *unit = &toks[i + k];
@@ -253,15 +284,14 @@ static size_t relative_expression(const resolver *r, const ev_token *toks, size_
     /* "three weeks ago", "two days ago" */
     if (i + 2 < n && kvm_ev_is(&toks[i + 2], "ago")) {
         double count = 0;
-        static const char *const small[] = {"one", "two", "three", "four", "five", "six",
-                                            "seven", "eight", "nine", "ten", NULL};
+
         if (toks[i].kind == EV_TOK_NUMBER && !toks[i].decimal)
             count = toks[i].value;
         else if (kvm_ev_is(&toks[i], "a"))
             count = 1;
         else
-            for (int s = 0; small[s]; s++)
-                if (kvm_ev_is(&toks[i], small[s]))
+            for (int s = 0; small_numbers[s]; s++)
+                if (kvm_ev_is(&toks[i], small_numbers[s]))
                     count = s + 1;
         const ev_token *unit = &toks[i + 1];
         if (count > 0 && count < 1000) {
@@ -357,7 +387,7 @@ size_t kvm_ev_find_dates(const ev_token *toks, size_t n, kvm_date article_date, 
     r.ref_days = kvm_date_to_days(r.ref);
     size_t count = 0;
     for (size_t i = 0; i < n && count < cap;) {
-        if (toks[i].kind == EV_TOK_PLACE || toks[i].kind == EV_TOK_PUNCT) {
+        if (!kvm_ev_has(&toks[i], EV_F_DATE)) { /* words, numbers: EV_F_DATE */
             i++;
             continue;
         }

@@ -7,6 +7,7 @@
 #define KIVUMAP_EVENTS_INTERNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "kivumap/events.h"
 
@@ -20,6 +21,51 @@ enum { EV_TOK_WORD = 1, EV_TOK_NUMBER, EV_TOK_PUNCT, EV_TOK_PLACE };
  * which bounds the memory of pathological inputs (a 60 MiB "sentence"). */
 #define EV_MAX_TOKENS 4096
 
+/* Keyword flags: every word a rule reads is looked up once, when the
+ * sentence is tokenized (a hash table over folded words built once per
+ * process from the rules' own word lists), so rules test bits instead of
+ * comparing strings, and skip sentences and tokens that carry no trigger.
+ * EV_F_*: what a word can start (the first word of a phrase of that kind);
+ * EV_K_*: the word that a sentence must hold for a rule to fire (sentence
+ * gate: the first word of a phrase, or its second after "the" / "now");
+ * EV_L_*: membership in one of the shared word lists. */
+#define EV_F_TERRITORY (1ull << 0)  /* capture / recapture / withdrawal phrases */
+#define EV_F_CLASH (1ull << 1)      /* fighting, clashes, attacked ... */
+#define EV_F_SHELLING (1ull << 2)   /* shelled, artillery, drones ... */
+#define EV_F_AGREE_NOUN (1ull << 3) /* ceasefire, truce, agreement ... */
+#define EV_F_AGREE_VERB (1ull << 4) /* signed, reached, took (effect) ... */
+#define EV_F_DISPLACE (1ull << 5)   /* displaced, fled, refugees, (sought) refuge */
+#define EV_F_REFUGE (1ull << 6)     /* "sought" / "took" (refuge) */
+#define EV_F_UNIT (1ull << 7)       /* km, kilometres, miles */
+#define EV_F_ACTOR (1ull << 8)      /* first word of an actor phrase */
+#define EV_F_ARMY (1ull << 9)       /* army, troops ... after a country name */
+#define EV_F_DATE (1ull << 10)      /* can start a date expression */
+#define EV_F_COUNT (1ull << 11)     /* can start a count of people */
+#define EV_K_TERRITORY (1ull << 12)
+#define EV_K_ACTOR (1ull << 13)
+#define EV_L_BE (1ull << 16)        /* is, was, has, had ... */
+#define EV_L_ADVERB (1ull << 17)    /* now, reportedly, finally ... */
+#define EV_L_FILLER (1ull << 18)    /* words between a verb and its object */
+#define EV_L_VAGUE (1ull << 19)     /* territory, towns, swathes ... */
+#define EV_L_NEAR (1ull << 20)      /* near, outskirts, around ... */
+#define EV_L_LOCATIVE (1ull << 21)  /* in, near, at, for ... */
+#define EV_L_PEOPLE (1ull << 22)    /* people, civilians, families ... */
+#define EV_L_DISP_VERB (1ull << 23) /* displaced, fled, uprooted ... */
+#define EV_L_DISP_NOUN (1ull << 24) /* refugees, crossed, arrived ... (next to a count) */
+#define EV_L_ACTOR_TAIL (1ull << 25) /* rebels, fighters, militia ... after a name */
+#define EV_L_NON_COUNT (1ull << 26) /* km, years, percent ... after a number */
+#define EV_L_IRREALIS (1ull << 27)  /* not, would, threatened ... */
+#define EV_L_REGION_PREP (1ull << 28)
+#define EV_L_MONTH (1ull << 29)     /* month names and abbreviations */
+#define EV_L_WEEKDAY (1ull << 30)
+#define EV_L_KILL (1ull << 31)      /* killed, wounded ... */
+
+/* The sentence gate: a sentence without any of these words gives no event,
+ * no claim and names no actor, and is not tokenized at all. */
+#define EV_GATE                                                                              \
+    (EV_K_TERRITORY | EV_F_CLASH | EV_F_SHELLING | EV_F_AGREE_NOUN | EV_F_DISPLACE |          \
+     EV_F_UNIT | EV_K_ACTOR | EV_F_ARMY)
+
 typedef struct ev_token {
     size_t start;       /* byte span in the article text */
     size_t end;
@@ -31,8 +77,43 @@ typedef struct ev_token {
     unsigned char grouped; /* number written with thousands separators */
     unsigned char decimal; /* number had a decimal part */
     unsigned char digits;  /* digits before any separator */
+    uint64_t flags;     /* EV_F_* / EV_K_* / EV_L_* of a word; numbers have
+                           EV_F_DATE | EV_F_COUNT; 0 for other tokens */
     char text[EV_WORD_MAX + 1]; /* folded word, the punctuation byte, or the digits */
 } ev_token;
+
+/* 1 when the token carries any of the flags. */
+static inline int kvm_ev_has(const ev_token *t, uint64_t flags)
+{
+    return (t->flags & flags) != 0;
+}
+
+/* The keyword flags of a folded word (lowercase ASCII, len bytes); 0 for a
+ * word no rule reads.  Thread-safe; the table is built on first use. */
+uint64_t kvm_ev_keyword_flags(const char *word, size_t len);
+/* Used while the table is built (once, from kvm_ev_keyword_flags): adds
+ * flags to each word of a NULL-terminated list; to the first word only of
+ * each phrase (first_only), the gate flag `key` going to its first word,
+ * or its second after "the" / "now". */
+void kvm_ev_keywords_add_list(const char *const *words, uint64_t flags);
+void kvm_ev_keywords_add_phrase(const char *phrase, uint64_t first_flags, uint64_t key_flags);
+/* One pass over text[start, end) cutting words as the tokenizer does:
+ * returns the union of their keyword flags (EV_GATE: is it worth
+ * tokenizing?) and adds to acc the armed groups named and the latest year
+ * written (1900..2099). */
+typedef struct ev_scan {
+    size_t group_counts[4]; /* M23/AFC, ADF, CODECO, FDLR */
+    int max_year;
+} ev_scan;
+uint64_t kvm_ev_scan(const char *text, size_t start, size_t end, ev_scan *acc);
+
+/* How many distinct words the keyword table holds (for tests). */
+size_t kvm_ev_keyword_count(void);
+/* The rules register their words (called once, while the table is built). */
+void kvm_ev_register_rule_words(void);   /* events.c */
+void kvm_ev_register_date_words(void);   /* events_dates.c */
+void kvm_ev_register_count_words(void);  /* events_numbers.c */
+void kvm_ev_register_actor_words(void);  /* events_actors.c */
 
 typedef struct ev_tokens {
     ev_token *items;

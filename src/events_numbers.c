@@ -18,15 +18,53 @@ static const char *const non_count_units[] = {
     "hours", "hour", "dollars", "usd", "francs", "metres", "meters", "m", "am", "pm", "bc",
     NULL};
 
+static const char *const number_words[] = {"one", "two", "three", "four", "five", "six", "seven",
+                                    "eight", "nine", "ten", "eleven", "twelve", "fifteen",
+                                    "twenty", "thirty", "forty", "fifty", "sixty",
+                                    "seventy", "eighty", "ninety", NULL};
+static const double number_values[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 15,
+                                20, 30, 40, 50, 60, 70, 80, 90};
+static const struct {
+    const char *phrase;
+    double value;
+} vague_counts[] = {{"millions", 1e6},     {"several million", 1e6}, {"several hundred thousand", 1e5},
+             {"several thousand", 1e3}, {"a few thousand", 1e3}, {"thousands", 1e3},
+             {"several hundred", 1e2}, {"a few hundred", 1e2}, {"hundreds", 1e2},
+             {"dozens", 12},           {"scores", 20}};
+static const char *const open_qualifiers[] = {
+    "over", "more than", "at least", "upwards of", "in excess of", "well over", "beyond",
+    "well above", "above", NULL};
+static const char *const approx_qualifiers[] = {
+    "nearly", "almost", "about", "around", "some", "roughly", "approximately", "an estimated",
+    "estimated", "up to", "close to", "at most", "fewer than", "less than", "as many as",
+    "just over", "just under", NULL};
+
+void kvm_ev_register_count_words(void)
+{
+    static const char *const starts[] = {"between", "hundreds of thousands", "tens of thousands",
+                                         "half a million", "a", "an", NULL};
+    for (size_t q = 0; starts[q]; q++)
+        kvm_ev_keywords_add_phrase(starts[q], EV_F_COUNT, 0);
+    for (size_t q = 0; open_qualifiers[q]; q++)
+        kvm_ev_keywords_add_phrase(open_qualifiers[q], EV_F_COUNT, 0);
+    for (size_t q = 0; approx_qualifiers[q]; q++)
+        kvm_ev_keywords_add_phrase(approx_qualifiers[q], EV_F_COUNT, 0);
+    for (size_t q = 0; q < sizeof vague_counts / sizeof vague_counts[0]; q++)
+        kvm_ev_keywords_add_phrase(vague_counts[q].phrase, EV_F_COUNT, 0);
+    kvm_ev_keywords_add_list(number_words, EV_F_COUNT);
+    kvm_ev_keywords_add_list(people_nouns, EV_L_PEOPLE);
+    kvm_ev_keywords_add_list(non_count_units, EV_L_NON_COUNT);
+}
+
 int kvm_ev_is_year(const ev_token *toks, size_t n, size_t i)
 {
     const ev_token *t = &toks[i];
     if (t->kind != EV_TOK_NUMBER || t->grouped || t->decimal || t->digits != 4 ||
         t->value < 1900 || t->value > 2099)
         return 0;
-    if (i + 1 < n && (kvm_ev_in(&toks[i + 1], people_nouns) || kvm_ev_is(&toks[i + 1], "million") ||
+    if (i + 1 < n && (kvm_ev_has(&toks[i + 1], EV_L_PEOPLE) || kvm_ev_is(&toks[i + 1], "million") ||
                       kvm_ev_is(&toks[i + 1], "thousand") ||
-                      kvm_ev_in(&toks[i + 1], non_count_units)))
+                      kvm_ev_has(&toks[i + 1], EV_L_NON_COUNT)))
         return 0;
     return 1;
 }
@@ -47,15 +85,11 @@ static double multiplier(const ev_token *t)
 
 static double number_word(const ev_token *t)
 {
-    static const char *const words[] = {"one", "two", "three", "four", "five", "six", "seven",
-                                        "eight", "nine", "ten", "eleven", "twelve", "fifteen",
-                                        "twenty", "thirty", "forty", "fifty", "sixty",
-                                        "seventy", "eighty", "ninety", NULL};
-    static const double values[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 15,
-                                    20, 30, 40, 50, 60, 70, 80, 90};
-    for (size_t k = 0; words[k]; k++)
-        if (kvm_ev_is(t, words[k]))
-            return values[k];
+
+
+    for (size_t k = 0; number_words[k]; k++)
+        if (kvm_ev_is(t, number_words[k]))
+            return number_values[k];
     if (kvm_ev_is(t, "a") || kvm_ev_is(t, "an"))
         return 1;
     return 0.0;
@@ -76,7 +110,7 @@ static size_t parse_quantity(const ev_token *toks, size_t n, size_t i, double *p
             *pvalue = t->value * mult;
             return 2;
         }
-        if (kvm_ev_is_year(toks, n, i) || (i + 1 < n && kvm_ev_in(&toks[i + 1], non_count_units)))
+        if (kvm_ev_is_year(toks, n, i) || (i + 1 < n && kvm_ev_has(&toks[i + 1], EV_L_NON_COUNT)))
             return 0;
         *pvalue = t->value;
         return 1;
@@ -96,16 +130,10 @@ static size_t parse_quantity(const ev_token *toks, size_t n, size_t i, double *p
         *pvalue = 5e5;
         return k;
     }
-    static const struct {
-        const char *phrase;
-        double value;
-    } vague[] = {{"millions", 1e6},     {"several million", 1e6}, {"several hundred thousand", 1e5},
-                 {"several thousand", 1e3}, {"a few thousand", 1e3}, {"thousands", 1e3},
-                 {"several hundred", 1e2}, {"a few hundred", 1e2}, {"hundreds", 1e2},
-                 {"dozens", 12},           {"scores", 20}};
-    for (size_t v = 0; v < sizeof vague / sizeof vague[0]; v++) {
-        if ((k = kvm_ev_match(toks, n, i, vague[v].phrase)) != 0) {
-            *pvalue = vague[v].value;
+
+    for (size_t v = 0; v < sizeof vague_counts / sizeof vague_counts[0]; v++) {
+        if ((k = kvm_ev_match(toks, n, i, vague_counts[v].phrase)) != 0) {
+            *pvalue = vague_counts[v].value;
             *popen = 1;
             return k;
         }
@@ -117,7 +145,7 @@ static size_t parse_quantity(const ev_token *toks, size_t n, size_t i, double *p
             *pvalue = w * mult;
             return 2;
         }
-        if (w >= 2 && !kvm_ev_is(t, "one") && kvm_ev_in(&toks[i + 1], people_nouns) &&
+        if (w >= 2 && !kvm_ev_is(t, "one") && kvm_ev_has(&toks[i + 1], EV_L_PEOPLE) &&
             !kvm_ev_is(&toks[i + 1], "more")) {
             *pvalue = w;
             return 1;
@@ -129,13 +157,8 @@ static size_t parse_quantity(const ev_token *toks, size_t n, size_t i, double *p
 size_t kvm_ev_parse_count(const ev_token *toks, size_t n, size_t i, long long *pmin,
                           long long *pmax)
 {
-    static const char *const open_qualifiers[] = {
-        "over", "more than", "at least", "upwards of", "in excess of", "well over", "beyond",
-        "well above", "above", NULL};
-    static const char *const approx_qualifiers[] = {
-        "nearly", "almost", "about", "around", "some", "roughly", "approximately", "an estimated",
-        "estimated", "up to", "close to", "at most", "fewer than", "less than", "as many as",
-        "just over", "just under", NULL};
+
+
     size_t k = i;
     int open = 0;
     double lo, hi;

@@ -2,12 +2,229 @@
  * gazetteer's rule (lowercase ASCII, diacritics removed, hyphens and dashes
  * as spaces), so the rules compare plain ASCII; numbers carry their value;
  * each resolved place mention is one token. */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "events_internal.h"
 #include "util.h"
+
+/* ---- the keyword table ---------------------------------------------------
+ * Open addressing over the folded words the rules read (about 900): a
+ * word's flags in one hash and, mostly, one comparison.  Built once per
+ * process (pthread_once) from the rules' own lists, so a word a rule tests
+ * cannot be missing from it. */
+
+#define KW_SLOTS 4096 /* power of two, well above twice the words */
+#define KW_MAX 2000
+#define KW_BLOOM_BITS 32768 /* a cheap "certainly not a keyword" for most words */
+
+typedef struct kw_entry {
+    uint64_t flags;
+    unsigned char len;
+    char word[EV_WORD_MAX + 1];
+} kw_entry;
+
+static kw_entry kw_entries[KW_MAX + 1]; /* entry 0 unused */
+static uint16_t kw_slots[KW_SLOTS];     /* index into kw_entries, 0 = empty */
+static unsigned char kw_bloom[KW_BLOOM_BITS / 8];
+static size_t kw_count;
+static pthread_once_t kw_once = PTHREAD_ONCE_INIT;
+
+/* FNV-1a, fed one folded byte at a time while a word is read. */
+#define KW_SEED 2166136261u
+static inline uint32_t kw_step(uint32_t h, unsigned char c)
+{
+    return (h ^ c) * 16777619u;
+}
+
+static inline uint32_t kw_final(uint32_t h)
+{
+    return h ^ (h >> 15);
+}
+
+static uint32_t kw_hash(const char *w, size_t len)
+{
+    uint32_t h = KW_SEED;
+    for (size_t i = 0; i < len; i++)
+        h = kw_step(h, (unsigned char)w[i]);
+    return kw_final(h);
+}
+
+static kw_entry *kw_find(const char *w, size_t len, uint32_t h, int insert)
+{
+    for (size_t probe = h & (KW_SLOTS - 1);; probe = (probe + 1) & (KW_SLOTS - 1)) {
+        uint16_t e = kw_slots[probe];
+        if (e == 0) {
+            if (!insert || kw_count >= KW_MAX)
+                return NULL;
+            kw_entry *n = &kw_entries[++kw_count];
+            n->len = (unsigned char)len;
+            memcpy(n->word, w, len);
+            n->word[len] = '\0';
+            kw_slots[probe] = (uint16_t)kw_count;
+            size_t bit = (h >> 12) & (KW_BLOOM_BITS - 1);
+            kw_bloom[bit >> 3] = (unsigned char)(kw_bloom[bit >> 3] | (1u << (bit & 7)));
+            return n;
+        }
+        if (kw_entries[e].len == len && memcmp(kw_entries[e].word, w, len) == 0)
+            return &kw_entries[e];
+    }
+}
+
+/* The flags of word w (len bytes, finalized hash h); the table is built. */
+static inline uint64_t kw_lookup(const char *w, size_t len, uint32_t h)
+{
+    size_t bit = (h >> 12) & (KW_BLOOM_BITS - 1);
+    if (!(kw_bloom[bit >> 3] & (1u << (bit & 7))) || len == 0 || len > EV_WORD_MAX)
+        return 0;
+    const kw_entry *e = kw_find(w, len, h, 0);
+    return e ? e->flags : 0;
+}
+
+static void kw_add(const char *w, size_t len, uint64_t flags)
+{
+    if (len == 0 || len > EV_WORD_MAX)
+        return;
+    kw_entry *e = kw_find(w, len, kw_hash(w, len), 1);
+    if (e)
+        e->flags |= flags;
+}
+
+void kvm_ev_keywords_add_list(const char *const *words, uint64_t flags)
+{
+    for (size_t i = 0; words[i]; i++)
+        kw_add(words[i], strlen(words[i]), flags);
+}
+
+void kvm_ev_keywords_add_phrase(const char *phrase, uint64_t first_flags, uint64_t key_flags)
+{
+    const char *sp = strchr(phrase, ' ');
+    size_t len = sp ? (size_t)(sp - phrase) : strlen(phrase);
+    kw_add(phrase, len, first_flags);
+    if (!key_flags)
+        return;
+    if (sp && len == 3 && (memcmp(phrase, "the", 3) == 0 || memcmp(phrase, "now", 3) == 0)) {
+        const char *second = sp + 1;
+        const char *sp2 = strchr(second, ' ');
+        kw_add(second, sp2 ? (size_t)(sp2 - second) : strlen(second), key_flags);
+    } else {
+        kw_add(phrase, len, key_flags);
+    }
+}
+
+static void kw_build(void)
+{
+    kvm_ev_register_rule_words();
+    kvm_ev_register_date_words();
+    kvm_ev_register_count_words();
+    kvm_ev_register_actor_words();
+}
+
+uint64_t kvm_ev_keyword_flags(const char *word, size_t len)
+{
+    pthread_once(&kw_once, kw_build);
+    if (len == 0 || len > EV_WORD_MAX)
+        return 0;
+    return kw_lookup(word, len, kw_hash(word, len));
+}
+
+size_t kvm_ev_keyword_count(void)
+{
+    pthread_once(&kw_once, kw_build);
+    return kw_count;
+}
+
+/* ASCII folded for words: lowercase letters and digits, 0 for the rest. */
+static const unsigned char ascii_alnum[128] = {
+    ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4', ['5'] = '5', ['6'] = '6',
+    ['7'] = '7', ['8'] = '8', ['9'] = '9', ['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd',
+    ['e'] = 'e', ['f'] = 'f', ['g'] = 'g', ['h'] = 'h', ['i'] = 'i', ['j'] = 'j', ['k'] = 'k',
+    ['l'] = 'l', ['m'] = 'm', ['n'] = 'n', ['o'] = 'o', ['p'] = 'p', ['q'] = 'q', ['r'] = 'r',
+    ['s'] = 's', ['t'] = 't', ['u'] = 'u', ['v'] = 'v', ['w'] = 'w', ['x'] = 'x', ['y'] = 'y',
+    ['z'] = 'z', ['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e', ['F'] = 'f',
+    ['G'] = 'g', ['H'] = 'h', ['I'] = 'i', ['J'] = 'j', ['K'] = 'k', ['L'] = 'l', ['M'] = 'm',
+    ['N'] = 'n', ['O'] = 'o', ['P'] = 'p', ['Q'] = 'q', ['R'] = 'r', ['S'] = 's', ['T'] = 't',
+    ['U'] = 'u', ['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y', ['Z'] = 'z'};
+
+/* The folded letter or digit at text[i] (0 for anything else) and the
+ * length of its UTF-8 sequence. */
+static inline unsigned char word_char_at(const char *text, size_t i, size_t end, size_t *plen)
+{
+    unsigned char c = (unsigned char)text[i];
+    if (c < 0x80) {
+        *plen = 1;
+        return ascii_alnum[c];
+    }
+    uint32_t cp;
+    unsigned char second;
+    *plen = kvm_utf8_decode((const unsigned char *)text + i, end - i, &cp);
+    c = kvm_fold_codepoint(cp, &second);
+    return ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) ? c : 0;
+}
+
+uint64_t kvm_ev_scan(const char *text, size_t start, size_t end, ev_scan *acc)
+{
+    pthread_once(&kw_once, kw_build);
+    char w[EV_WORD_MAX + 1];
+    uint64_t any = 0;
+    size_t i = start;
+    while (i < end) {
+        unsigned char c = (unsigned char)text[i];
+        if (c >= '0' && c <= '9') {
+            /* a number (the tokenizer's too): "80km" is 80 and "km" */
+            size_t j = i;
+            while (j < end && text[j] >= '0' && text[j] <= '9')
+                j++;
+            unsigned char after = j < end ? (unsigned char)text[j] : 0;
+            if (j - i == 4 && (c == '1' || c == '2') && after != ',' &&
+                !(after < 0x80 && ascii_alnum[after]) && (i == start || text[i - 1] != ',')) {
+                int y = (c - '0') * 1000 + (text[i + 1] - '0') * 100 + (text[i + 2] - '0') * 10 +
+                        (text[i + 3] - '0');
+                if (y >= 1900 && y <= 2099 && y > acc->max_year)
+                    acc->max_year = y;
+            }
+            i = j;
+            continue;
+        }
+        size_t clen;
+        c = word_char_at(text, i, end, &clen);
+        if (!(c >= 'a' && c <= 'z')) {
+            i += clen;
+            continue;
+        }
+        size_t n = 0;
+        int truncated = 0;
+        uint32_t h = KW_SEED;
+        while (i < end && c) {
+            if (n < EV_WORD_MAX) {
+                w[n++] = (char)c;
+                h = kw_step(h, c);
+            } else {
+                truncated = 1;
+            }
+            i += clen;
+            if (i < end)
+                c = word_char_at(text, i, end, &clen);
+        }
+        if (truncated)
+            continue;
+        uint64_t f = kw_lookup(w, n, kw_final(h));
+        any |= f;
+        if (f & EV_F_ACTOR) {
+            if (n == 3 && (memcmp(w, "m23", 3) == 0 || memcmp(w, "afc", 3) == 0))
+                acc->group_counts[0]++;
+            else if (n == 3 && memcmp(w, "adf", 3) == 0)
+                acc->group_counts[1]++;
+            else if (n == 6 && memcmp(w, "codeco", 6) == 0)
+                acc->group_counts[2]++;
+            else if (n == 4 && memcmp(w, "fdlr", 4) == 0)
+                acc->group_counts[3]++;
+        }
+    }
+    return any;
+}
 
 void kvm_ev_tokens_free(ev_tokens *toks)
 {
@@ -43,11 +260,6 @@ static unsigned char fold_at(const char *text, size_t i, size_t end, size_t *ple
     unsigned char second;
     *plen = kvm_utf8_decode((const unsigned char *)text + i, end - i, &cp);
     return kvm_fold_codepoint(cp, &second);
-}
-
-static int is_alnum(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
 }
 
 static void add_char(ev_token *t, unsigned char c)
@@ -113,6 +325,7 @@ static size_t read_number(const char *text, size_t i, size_t end, ev_token *t)
 size_t kvm_ev_tokenize(const char *text, size_t start, size_t end, const kvm_mention *mentions,
                        size_t n_mentions, size_t max_tokens, ev_tokens *out)
 {
+    pthread_once(&kw_once, kw_build);
     out->count = 0;
     /* first mention that ends after start */
     size_t lo = 0, hi = n_mentions;
@@ -157,20 +370,25 @@ size_t kvm_ev_tokenize(const char *text, size_t start, size_t end, const kvm_men
             t->kind = EV_TOK_NUMBER;
             i = read_number(text, i, end, t);
             t->end = i;
+            t->flags = EV_F_DATE | EV_F_COUNT;
             continue;
         }
         if (c >= 'a' && c <= 'z') {
             t->kind = EV_TOK_WORD;
+            uint32_t h = KW_SEED;
             while (i < end) {
                 if (m < n_mentions && mentions[m].start == i)
                     break;
-                c = fold_at(text, i, end, &clen);
-                if (!is_alnum(c))
+                c = word_char_at(text, i, end, &clen);
+                if (!c)
                     break;
                 add_char(t, c);
+                h = kw_step(h, c);
                 i += clen;
             }
             t->end = i;
+            if (!t->truncated)
+                t->flags = kw_lookup(t->text, t->len, kw_final(h));
             continue;
         }
         t->kind = EV_TOK_PUNCT;

@@ -1013,7 +1013,7 @@ static kvm_status csv_place(staging *st, size_t line, char **v, kvm_place *place
 static kvm_status load_csv(staging *st, char *text, size_t len)
 {
     csv_reader r = {text, text + len, 1};
-    int column_of_field[MAX_FIELDS], n_header;
+    int column_of_field[MAX_FIELDS], n_header = 0;
     char *fields[MAX_FIELDS], *values[N_COLUMNS];
     kvm_status s = csv_header(&r, st, column_of_field, &n_header);
     if (s != KVM_OK)

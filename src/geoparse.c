@@ -417,6 +417,7 @@ typedef struct state {
      * place, sorted: the same-article step looks places up here. */
     struct strong_ref *strong;
     size_t n_strong;
+    size_t n_ambiguous; /* mentions whose name several places share */
 } state;
 
 static const kvm_place *place_at(const state *s, uint32_t index)
@@ -633,24 +634,36 @@ static void resolve_by_demonym(state *s, size_t i)
 /* "X, in Masisi", "X in Rutshuru territory", "X (Lubero)", "X, Uganda". */
 static int qualifier_gap(const char *t, size_t from, size_t to)
 {
-    if (to - from > 24)
+    if (to - from > 48)
         return 0;
     static const char *const words[] = {"in", "of", "the", "de", "du", "en", NULL};
+    /* an apposition after a comma: "X, the administrative centre of Y" */
+    static const char *const apposition[] = {"administrative", "provincial", "main", "centre",
+                                             "center", "capital", "seat", "headquarters",
+                                             NULL};
     size_t i = from;
-    int seen = 0;
+    int seen = 0, comma = 0, long_words = 0;
     while (i < to) {
         unsigned char c = (unsigned char)t[i];
         if (c == ' ' || c == ',' || c == '(') {
             seen += c != ' ';
+            comma |= c == ',';
             i++;
             continue;
         }
         word w;
-        if (!is_word_byte(c) || !word_after(t, to, i, &w) || !word_in(t, w, words))
+        if (!is_word_byte(c) || !word_after(t, to, i, &w))
             return 0;
+        if (!word_in(t, w, words)) {
+            if (!comma || !word_in(t, w, apposition))
+                return 0;
+            long_words = 1;
+        }
         seen++;
         i = w.end;
     }
+    if (!long_words && to - from > 24)
+        return 0;
     return seen > 0;
 }
 
@@ -698,6 +711,96 @@ static void resolve_by_qualifiers(state *s, size_t i)
  * opening sense is the one writers keep.  Failing that, an item of a list
  * takes the kind of a resolved sibling ("in Masisi and Rutshuru" once
  * Rutshuru is known to be the territory). */
+struct strong_ref {
+    uint32_t place;
+    size_t mention;
+};
+
+static int compare_strong_refs(const void *a, const void *b)
+{
+    const struct strong_ref *x = a, *y = b;
+    if (x->place != y->place)
+        return x->place < y->place ? -1 : 1;
+    return x->mention < y->mention ? -1 : (x->mention > y->mention ? 1 : 0);
+}
+
+static int compare_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+static int contains_u32(const uint32_t *sorted, size_t n, uint32_t v)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (sorted[mid] < v)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && sorted[lo] == v;
+}
+
+/* Indexes the mentions resolved by a strong rule to one place that some
+ * unresolved mention could take (fixed while the same-article step runs:
+ * it resolves nothing strongly). */
+static int collect_strong(state *s)
+{
+    s->n_strong = 0;
+    size_t n_wanted = 0;
+    for (size_t j = 0; j < s->n; j++)
+        if (!is_resolved(&s->items[j]))
+            n_wanted += s->items[j].n_cands;
+    if (n_wanted == 0)
+        return 0;
+    uint32_t *wanted = kvm_alloc_array(n_wanted, sizeof *wanted);
+    s->strong = kvm_alloc_array(s->n, sizeof *s->strong);
+    if (!wanted || !s->strong) {
+        free(wanted);
+        return -1;
+    }
+    n_wanted = 0;
+    for (size_t j = 0; j < s->n; j++) {
+        const work *o = &s->items[j];
+        if (!is_resolved(o)) {
+            memcpy(wanted + n_wanted, o->cands, o->n_cands * sizeof *wanted);
+            n_wanted += o->n_cands;
+        }
+    }
+    qsort(wanted, n_wanted, sizeof *wanted, compare_u32);
+    for (size_t j = 0; j < s->n; j++) {
+        const work *o = &s->items[j];
+        if (o->n_cands == 1 && o->strong && contains_u32(wanted, n_wanted, o->cands[0])) {
+            s->strong[s->n_strong].place = o->cands[0];
+            s->strong[s->n_strong].mention = j;
+            s->n_strong++;
+        }
+    }
+    free(wanted);
+    qsort(s->strong, s->n_strong, sizeof *s->strong, compare_strong_refs);
+    return 0;
+}
+
+/* The first mention in [from, to) strongly resolved to `place`, or
+ * SIZE_MAX. */
+static size_t first_strong(const state *s, uint32_t place, size_t from, size_t to)
+{
+    size_t lo = 0, hi = s->n_strong;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const struct strong_ref *r = &s->strong[mid];
+        if (r->place < place || (r->place == place && r->mention < from))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < s->n_strong && s->strong[lo].place == place && s->strong[lo].mention < to)
+        return s->strong[lo].mention;
+    return SIZE_MAX;
+}
+
 static void resolve_by_same_article(state *s, size_t i)
 {
     work *w = &s->items[i];
@@ -705,18 +808,12 @@ static void resolve_by_same_article(state *s, size_t i)
     size_t to = s->n - i > NEIGHBOUR_WINDOW ? i + NEIGHBOUR_WINDOW : s->n;
     size_t best_rank = SIZE_MAX; /* index of the first explicit mention */
     uint32_t best = 0;
-    for (size_t j = from; j < to; j++) {
-        const work *o = &s->items[j];
-        if (j == i || o->n_cands != 1 || !strong_method(o->method))
-            continue;
-        for (size_t k = 0; k < w->n_cands; k++) {
-            if (w->cands[k] != o->cands[0])
-                continue;
-            size_t rank = j;
-            if (rank < best_rank) {
-                best_rank = rank;
-                best = o->cands[0];
-            }
+    /* (mention i itself is unresolved here, so never in the index) */
+    for (size_t k = 0; k < w->n_cands; k++) {
+        size_t rank = first_strong(s, w->cands[k], from, to);
+        if (rank < best_rank) {
+            best_rank = rank;
+            best = w->cands[k];
         }
     }
     if (best_rank != SIZE_MAX) {
@@ -774,8 +871,9 @@ static int is_local_anchor(kvm_place_kind kind)
 
 static int collect_anchors(state *s)
 {
-    const double rad = 3.14159265358979323846 / 180.0;
     s->n_anchors = 0;
+    if (kvm_grow((void **)&s->anchors, &s->cap_anchors, s->n, sizeof *s->anchors) != 0)
+        return -1;
     for (size_t j = 0; j < s->n; j++) {
         const work *o = &s->items[j];
         if (o->n_cands != 1 || !is_resolved(o))
@@ -783,14 +881,11 @@ static int collect_anchors(state *s)
         const kvm_place *a = place_at(s, o->cands[0]);
         if (!is_local_anchor(a->kind))
             continue;
-        if (kvm_grow((void **)&s->anchors, &s->cap_anchors, s->n_anchors + 1, sizeof *s->anchors) !=
-            0)
-            return -1;
         anchor *an = &s->anchors[s->n_anchors++];
         an->mention = j;
         an->lat = a->lat;
         an->lon = a->lon;
-        an->cos_lat = cos(a->lat * rad);
+        an->cos_lat = s->gp->keys[o->cands[0]].cos_lat;
     }
     return 0;
 }
@@ -833,26 +928,34 @@ static void resolve_by_neighbours(state *s, size_t i)
     size_t to = anchor_lower_bound(s, i + NEIGHBOUR_WINDOW);
     double best = INFINITY, second = INFINITY;
     size_t best_k = 0;
-    for (size_t k = 0; k < w->n_cands; k++) {
-        const kvm_place *c = place_at(s, w->cands[k]);
-        double sum = 0;
+    /* Which anchors count does not depend on the candidate: one pass over
+     * the anchors sums for up to BLOCK candidates at once. */
+    enum { BLOCK = 32 };
+    for (size_t k0 = 0; k0 < w->n_cands; k0 += BLOCK) {
+        size_t kn = w->n_cands - k0 < BLOCK ? w->n_cands - k0 : BLOCK;
+        double sums[BLOCK] = {0};
         size_t used = 0;
         for (size_t j = from; j < to; j++) {
             const anchor *a = &s->anchors[j];
             if (a->mention == i || !anchor_is_near(s, w, a))
                 continue;
-            double d = approx_km(a, c);
-            sum += d < NEIGHBOUR_CAP_KM ? d : NEIGHBOUR_CAP_KM;
             used++;
+            for (size_t k = 0; k < kn; k++) {
+                double d = approx_km(a, place_at(s, w->cands[k0 + k]));
+                sums[k] += d < NEIGHBOUR_CAP_KM ? d : NEIGHBOUR_CAP_KM;
+            }
         }
         if (used == 0)
             return;
-        if (sum < best) {
-            second = best;
-            best = sum;
-            best_k = k;
-        } else if (sum < second) {
-            second = sum;
+        for (size_t k = 0; k < kn; k++) {
+            double sum = sums[k];
+            if (sum < best) {
+                second = best;
+                best = sum;
+                best_k = k0 + k;
+            } else if (sum < second) {
+                second = sum;
+            }
         }
     }
     w->cands[0] = w->cands[best_k];
@@ -907,22 +1010,32 @@ static kvm_status find_mentions(const kvm_geoparser *gp, state *s, uint32_t **pp
         size_t nc = kvm_matcher_candidates(gp->matcher, m.entry, &cands);
         if (nc == 0)
             continue;
-        if (kvm_grow((void **)pitems, pcap, s->n + 1, sizeof **pitems) != 0 ||
-            kvm_grow((void **)ppool, &pool_cap, pool_len + nc, sizeof **ppool) != 0)
+        if (s->n == *pcap && kvm_grow((void **)pitems, pcap, s->n + 1, sizeof **pitems) != 0)
             return kvm_error_set(err, KVM_ERR_NOMEM, "out of memory");
-        memcpy(*ppool + pool_len, cands, nc * sizeof *cands);
         work *w = &(*pitems)[s->n++];
         memset(w, 0, sizeof *w);
         w->start = m.start;
         w->end = m.end;
-        w->cand_offset = pool_len; /* the pool may still move */
         w->n_cands = nc;
         w->n_total = nc;
         w->list_prev = w->list_next = -1;
+        if (nc == 1) {
+            /* most names: the candidate lives in the item */
+            w->only = cands[0];
+            w->cand_offset = SIZE_MAX;
+            continue;
+        }
+        s->n_ambiguous++;
+        if (kvm_grow((void **)ppool, &pool_cap, pool_len + nc, sizeof **ppool) != 0)
+            return kvm_error_set(err, KVM_ERR_NOMEM, "out of memory");
+        memcpy(*ppool + pool_len, cands, nc * sizeof *cands);
+        w->cand_offset = pool_len; /* the pool may still move */
         pool_len += nc;
     }
-    for (size_t i = 0; i < s->n; i++)
-        (*pitems)[i].cands = *ppool + (*pitems)[i].cand_offset;
+    for (size_t i = 0; i < s->n; i++) {
+        work *w = &(*pitems)[i];
+        w->cands = w->cand_offset == SIZE_MAX ? &w->only : *ppool + w->cand_offset;
+    }
     return KVM_OK;
 }
 
@@ -930,20 +1043,26 @@ kvm_status kvm_geoparse(const kvm_geoparser *parser, const kvm_article *article,
                         kvm_mention_list *out, kvm_error *err)
 {
     out->count = 0;
-    state s = {parser, kvm_article_text(article), kvm_article_length(article), NULL, 0, NULL, 0, 0};
+    state s;
+    memset(&s, 0, sizeof s);
+    s.gp = parser;
+    s.text = kvm_article_text(article);
+    s.len = kvm_article_length(article);
     uint32_t *pool = NULL;
     size_t cap = 0;
     kvm_status st = find_mentions(parser, &s, &pool, &s.items, &cap, err);
     if (st != KVM_OK)
         goto done;
+    for (size_t i = 0; i < s.n; i++)
+        if (s.items[i].n_cands == 1)
+            resolve(&s.items[i], "unique", 0.95);
+    if (s.n_ambiguous == 0)
+        goto output; /* every name has one place: no context needed */
     for (size_t i = 0; i + 1 < s.n; i++)
         if (is_list_gap(s.text, s.items[i].end, s.items[i + 1].start)) {
             s.items[i].list_next = (int)(i + 1);
             s.items[i + 1].list_prev = (int)i;
         }
-    for (size_t i = 0; i < s.n; i++)
-        if (s.items[i].n_cands == 1)
-            resolve(&s.items[i], "unique", 0.95);
     for (size_t i = 0; i < s.n; i++)
         if (!is_resolved(&s.items[i]))
             resolve_by_demonym(&s, i);
@@ -953,6 +1072,10 @@ kvm_status kvm_geoparse(const kvm_geoparser *parser, const kvm_article *article,
     for (size_t i = 0; i < s.n; i++)
         if (!is_resolved(&s.items[i]))
             resolve_by_qualifiers(&s, i);
+    if (collect_strong(&s) != 0) {
+        st = kvm_error_set(err, KVM_ERR_NOMEM, "out of memory");
+        goto done;
+    }
     for (size_t i = 0; i < s.n; i++)
         if (!is_resolved(&s.items[i]))
             resolve_by_same_article(&s, i);
@@ -973,6 +1096,7 @@ kvm_status kvm_geoparse(const kvm_geoparser *parser, const kvm_article *article,
         if (!is_resolved(&s.items[i]))
             resolve_by_population(&s, i);
 
+output:
     if (kvm_grow((void **)&out->items, &out->capacity, s.n, sizeof *out->items) != 0) {
         st = kvm_error_set(err, KVM_ERR_NOMEM, "out of memory");
         goto done;
@@ -990,6 +1114,7 @@ kvm_status kvm_geoparse(const kvm_geoparser *parser, const kvm_article *article,
 done:
     free(s.items);
     free(s.anchors);
+    free(s.strong);
     free(pool);
     return st;
 }

@@ -35,12 +35,20 @@ struct kvm_matcher {
     /* ASCII fast path: folded byte per input byte, and flags. */
     uint8_t ascii_fold[128];
     uint8_t ascii_flags[128];
+    uint8_t ascii_class[128]; /* class_of[ascii_fold[b]] */
     /* Prefix filter: most words of a text share no three-letter prefix
      * with any name.  alnum_index maps a byte to 0..35 for ASCII letters
      * and digits (case folded), PREFIX_OTHER otherwise; prefix3 has bit
      * (a*36+b)*36+c set when some folded name starts with those three. */
     uint8_t alnum_index[256];
     uint8_t prefix3[(36 * 36 * 36 + 7) / 8];
+    /* word3: bit set when some name is those three letters alone or
+     * followed by a non-alphanumeric (for words of exactly three);
+     * prefix4: a Bloom filter (one hash) of the first four letters, for
+     * longer words; 1 << prefix4_bits bits. */
+    uint8_t word3[(36 * 36 * 36 + 7) / 8];
+    uint8_t *prefix4;
+    unsigned prefix4_bits;
 };
 
 #define PREFIX_OTHER 36u
@@ -254,10 +262,27 @@ static void init_ascii_tables(kvm_matcher *m)
     }
 }
 
-/* Records the first three folded bytes of a name in the prefix filter when
- * they are all letters or digits (a text word of three ASCII letters or
- * digits can only start a name whose folded form starts with them). */
-static void add_prefix3(kvm_matcher *m, const char *folded, size_t len)
+static void set_bit(uint8_t *bits, uint32_t key)
+{
+    bits[key >> 3] = (uint8_t)(bits[key >> 3] | (1u << (key & 7u)));
+}
+
+static int get_bit(const uint8_t *bits, uint32_t key)
+{
+    return (bits[key >> 3] >> (key & 7u)) & 1u;
+}
+
+/* The Bloom filter bit of four letters (key4 = key3 * 36 + d). */
+static uint32_t prefix4_hash(const kvm_matcher *m, uint32_t key4)
+{
+    return (uint32_t)(key4 * 2654435761u) >> (32u - m->prefix4_bits);
+}
+
+/* Records the first folded bytes of a name in the prefix filters when they
+ * are letters or digits: a text word whose first three (four) characters
+ * are ASCII letters or digits can only start a name whose folded form
+ * starts with the same. */
+static void add_prefixes(kvm_matcher *m, const char *folded, size_t len)
 {
     if (len < 3)
         return;
@@ -266,8 +291,13 @@ static void add_prefix3(kvm_matcher *m, const char *folded, size_t len)
     unsigned c = alnum_index_of((unsigned char)folded[2]);
     if (a == PREFIX_OTHER || b == PREFIX_OTHER || c == PREFIX_OTHER)
         return;
-    unsigned key = (a * 36u + b) * 36u + c;
-    m->prefix3[key >> 3] = (uint8_t)(m->prefix3[key >> 3] | (1u << (key & 7u)));
+    uint32_t key = (a * 36u + b) * 36u + c;
+    set_bit(m->prefix3, key);
+    unsigned d = len > 3 ? alnum_index_of((unsigned char)folded[3]) : PREFIX_OTHER;
+    if (d == PREFIX_OTHER)
+        set_bit(m->word3, key);
+    else
+        set_bit(m->prefix4, prefix4_hash(m, key * 36u + d));
 }
 
 /* Flattens the linked trie breadth-first into m. */
@@ -328,12 +358,20 @@ static kvm_status build(kvm_matcher *m, name_ref *refs, size_t n, kvm_error *err
             m->class_of[b] = (uint8_t)nc++;
     m->n_classes = nc;
     init_ascii_tables(m);
+    for (unsigned b = 0; b < 128; b++)
+        m->ascii_class[b] = m->class_of[m->ascii_fold[b]];
 
     m->candidates = kvm_alloc_array(n, sizeof *m->candidates);
     m->entry_first = kvm_alloc_array(n, sizeof *m->entry_first);
     m->entry_count = kvm_alloc_array(n, sizeof *m->entry_count);
+    /* ~16 bits per name keeps false hits rare; 2^13..2^21 bits. */
+    m->prefix4_bits = 13;
+    while (m->prefix4_bits < 21 && ((size_t)1 << m->prefix4_bits) < n * 16)
+        m->prefix4_bits++;
+    m->prefix4 = calloc((size_t)1 << (m->prefix4_bits - 3), 1);
     build_trie t = {0};
-    if (!m->candidates || !m->entry_first || !m->entry_count || build_node(&t, 0) != 0)
+    if (!m->candidates || !m->entry_first || !m->entry_count || !m->prefix4 ||
+        build_node(&t, 0) != 0)
         goto nomem;
     for (size_t i = 0; i < n;) {
         size_t j = i;
@@ -348,7 +386,7 @@ static kvm_status build(kvm_matcher *m, name_ref *refs, size_t n, kvm_error *err
         m->entry_count[entry] = (uint32_t)(m->n_candidates - m->entry_first[entry]);
         if (trie_insert(&t, m->class_of, refs[i].folded, refs[i].len, entry) != 0)
             goto nomem;
-        add_prefix3(m, refs[i].folded, refs[i].len);
+        add_prefixes(m, refs[i].folded, refs[i].len);
         i = j;
     }
     if (flatten(m, &t) != 0)
@@ -482,6 +520,7 @@ void kvm_matcher_free(kvm_matcher *m)
     free(m->entry_first);
     free(m->entry_count);
     free(m->candidates);
+    free(m->prefix4);
     free(m);
 }
 
@@ -543,6 +582,35 @@ static int walk(const kvm_matcher *m, const unsigned char *s, size_t len, size_t
     int upper = 0, found = 0;
     size_t p = pos;
     while (p < len) {
+        unsigned char b = s[p];
+        if (b < 0x80 && !(m->ascii_flags[b] & CH_SEP)) {
+            /* The common case, one ASCII byte: one folded byte. */
+            uint8_t c = m->ascii_class[b];
+            if (c == 0)
+                break;
+            uint32_t next;
+            if (depth == 0) {
+                next = m->level1[c];
+                c1 = c;
+            } else {
+                next = step(m, node, depth, c1, m->ascii_fold[b]);
+            }
+            if (next == 0)
+                break;
+            depth++;
+            node = next;
+            p++;
+            upper |= (m->ascii_flags[b] & CH_UPPER) != 0;
+            if (m->node_entry[node] != NO_ENTRY &&
+                (upper || !(mflags & KVM_MATCH_NEED_CAPITAL)) &&
+                (p >= len || !is_alnum_at(m, s + p, len - p))) {
+                pmatch->start = pos;
+                pmatch->end = p;
+                pmatch->entry = m->node_entry[node];
+                found = 1;
+            }
+            continue;
+        }
         unsigned char f1, f2;
         unsigned flags;
         size_t n = read_char(m, s + p, len - p, &f1, &f2, &flags);
@@ -618,15 +686,26 @@ int kvm_matcher_next(const kvm_matcher *m, const char *text, size_t len, size_t 
                 continue;
             }
         }
-        /* A word starts at p.  Three ASCII letters or digits that start
-         * no name: skip the word without walking the trie. */
+        /* A word starts at p.  When its first letters are ASCII letters or
+         * digits that start no name, skip it without walking the trie. */
         int may_match = 1;
         if (len - p >= 3) {
             unsigned a = m->alnum_index[s[p]], b1 = m->alnum_index[s[p + 1]],
                      c = m->alnum_index[s[p + 2]];
             if (a != PREFIX_OTHER && b1 != PREFIX_OTHER && c != PREFIX_OTHER) {
-                unsigned key = (a * 36u + b1) * 36u + c;
-                may_match = (m->prefix3[key >> 3] >> (key & 7u)) & 1u;
+                uint32_t key = (a * 36u + b1) * 36u + c;
+                if (!get_bit(m->prefix3, key)) {
+                    may_match = 0;
+                } else {
+                    /* the fourth: a letter or digit, or (ASCII, or the end)
+                     * a word of exactly three */
+                    unsigned char next = len - p > 3 ? s[p + 3] : ' ';
+                    unsigned d = m->alnum_index[next];
+                    if (d != PREFIX_OTHER)
+                        may_match = get_bit(m->prefix4, prefix4_hash(m, key * 36u + d));
+                    else if (next < 0x80)
+                        may_match = get_bit(m->word3, key);
+                }
                 if (!may_match)
                     p += 3;
             }

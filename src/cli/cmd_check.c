@@ -144,7 +144,7 @@ static void write_claim(FILE *out, int format, const char *file, const kvm_claim
 
 static int run(int argc, char **argv)
 {
-    int format = FORMAT_TABLE;
+    int format = FORMAT_TABLE, format_given = 0;
     kvm_date date = {0, 0, 0};
     const char **gazetteers = calloc((size_t)argc, sizeof *gazetteers);
     const char **files = calloc((size_t)argc, sizeof *files);
@@ -173,6 +173,11 @@ static int run(int argc, char **argv)
                 code = KVM_EXIT_USAGE;
                 goto done;
             }
+            if (format_given) {
+                code = cli_usage_error("check", "option '--format' given twice");
+                goto done;
+            }
+            format_given = 1;
             if (strcmp(value, "table") == 0)
                 format = FORMAT_TABLE;
             else if (strcmp(value, "csv") == 0)
@@ -184,6 +189,10 @@ static int run(int argc, char **argv)
                 goto done;
             }
         } else if ((m = cli_match_option(argc, argv, &i, "--date", &value)) != 0) {
+            if (m > 0 && date.year > 0) {
+                code = cli_usage_error("check", "option '--date' given twice");
+                goto done;
+            }
             if (m < 0 || kvm_parse_date(value, &date, &err) != KVM_OK || date.day == 0) {
                 code = m < 0 ? KVM_EXIT_USAGE
                              : cli_usage_error("check", "bad date '%s' (expected YYYY-MM-DD)",
@@ -202,7 +211,7 @@ static int run(int argc, char **argv)
         }
     }
     if (n_files == 0) {
-        code = cli_usage_error("check", "no articles given (a file, or '-' for standard input)");
+        code = cli_usage_error("check", "no articles given (use '-' for standard input)");
         goto done;
     }
     gaz = cli_load_gazetteer(gazetteers, n_gaz);

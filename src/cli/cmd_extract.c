@@ -59,6 +59,13 @@ typedef struct extract_run {
     size_t replaced; /* invalid UTF-8 sequences in the current file */
 } extract_run;
 
+/* A value option given twice is a usage error (which one would win is
+ * not obvious); --gazetteer alone is repeatable. */
+static int given_twice(const char *name)
+{
+    return cli_usage_error("extract", "option '%s' given twice", name);
+}
+
 static int parse_options(int argc, char **argv, extract_options *opt)
 {
     memset(opt, 0, sizeof *opt);
@@ -85,6 +92,8 @@ static int parse_options(int argc, char **argv, extract_options *opt)
         if ((m = cli_match_option(argc, argv, &i, "--format", &value)) != 0) {
             if (m < 0)
                 return KVM_EXIT_USAGE;
+            if (opt->format_given)
+                return given_twice("--format");
             if (strcmp(value, "json") == 0)
                 opt->format = FORMAT_JSON;
             else if (strcmp(value, "jsonl") == 0)
@@ -101,6 +110,8 @@ static int parse_options(int argc, char **argv, extract_options *opt)
             kvm_error err = {0};
             if (m < 0)
                 return KVM_EXIT_USAGE;
+            if (opt->has_date)
+                return given_twice("--date");
             if (kvm_parse_date(value, &opt->date, &err) != KVM_OK || opt->date.day == 0)
                 return cli_usage_error("extract", "bad date '%s' (expected YYYY-MM-DD)", value);
             opt->has_date = 1;
@@ -112,6 +123,8 @@ static int parse_options(int argc, char **argv, extract_options *opt)
                    (m = cli_match_option(argc, argv, &i, "-o", &value)) != 0) {
             if (m < 0)
                 return KVM_EXIT_USAGE;
+            if (opt->output)
+                return given_twice(arg[1] == '-' ? "--output" : "-o");
             opt->output = value;
         } else if (cli_is_flag(arg, "--jsonl")) {
             opt->jsonl = 1;
@@ -124,7 +137,7 @@ static int parse_options(int argc, char **argv, extract_options *opt)
         }
     }
     if (opt->n_files == 0)
-        return cli_usage_error("extract", "no articles given (a file, or '-' for standard input)");
+        return cli_usage_error("extract", "no articles given (use '-' for standard input)");
     if (opt->jsonl) {
         if (opt->format_given && opt->format != FORMAT_JSONL)
             return cli_usage_error("extract", "--jsonl writes JSON Lines only (--format jsonl)");

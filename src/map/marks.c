@@ -124,6 +124,11 @@ static void format_count(long long n, char *buf, size_t cap)
 static void format_people(const kvm_event *e, char *buf, size_t cap)
 {
     char a[32], b[32];
+    if (cap < 2 * sizeof a + 8) {
+        if (cap)
+            buf[0] = '\0';
+        return;
+    }
     format_count(e->count_min, a, sizeof a);
     if (e->count_max == e->count_min)
         snprintf(buf, cap, "%s", a);

@@ -26,7 +26,7 @@ static kvm_status load(const char *path, cairo_surface_t **psurface, kvm_error *
 
 kvm_status kvm_map_png_size(const char *path, int *pwidth, int *pheight, kvm_error *err)
 {
-    cairo_surface_t *s;
+    cairo_surface_t *s = NULL;
     kvm_status st = load(path, &s, err);
     if (st != KVM_OK)
         return st;
@@ -54,7 +54,7 @@ static void pixel_at(cairo_surface_t *s, int x, int y, unsigned char rgba[4])
 kvm_status kvm_map_png_pixel(const char *path, int x, int y, unsigned char prgba[4],
                              kvm_error *err)
 {
-    cairo_surface_t *s;
+    cairo_surface_t *s = NULL;
     kvm_status st = load(path, &s, err);
     if (st != KVM_OK)
         return st;
@@ -72,7 +72,7 @@ kvm_status kvm_map_png_pixel(const char *path, int x, int y, unsigned char prgba
 kvm_status kvm_map_png_compare(const char *path_a, const char *path_b, double *pmean_diff,
                                double *pfrac_differing, kvm_error *err)
 {
-    cairo_surface_t *a, *b;
+    cairo_surface_t *a = NULL, *b = NULL;
     kvm_status st = load(path_a, &a, err);
     if (st != KVM_OK)
         return st;

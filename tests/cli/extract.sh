@@ -104,8 +104,40 @@ grep -qx "kivumap: cannot open '$work/x.txt': No such file or directory" "$work/
 [ $? -eq 2 ] || fail "bad --date exit"
 "$KIVUMAP" extract --format xml "$art" > /dev/null 2>&1
 [ $? -eq 2 ] || fail "bad --format exit"
-"$KIVUMAP" extract > /dev/null 2>&1
-[ $? -eq 2 ] || fail "no file is a usage error"
+"$KIVUMAP" extract > /dev/null 2> "$work/err"
+[ $? -eq 2 ] && grep -q "^kivumap: no article" "$work/err" || fail "no file is a usage error"
+"$KIVUMAP" check > /dev/null 2> "$work/err"
+[ $? -eq 2 ] && grep -q "^kivumap: no article" "$work/err" || fail "check: no file is a usage error"
+# a value option given twice is a usage error (--gazetteer alone repeats)
+while IFS='|' read -r cmd opts name; do
+    opts=${opts//WORK/$work}
+    # shellcheck disable=SC2086
+    "$KIVUMAP" $cmd $opts "$art" > "$work/out" 2> "$work/err"
+    rc=$?
+    [ $rc -eq 2 ] && grep -qx "kivumap: option '$name' given twice" "$work/err" && [ ! -s "$work/out" ] \
+        || fail "$cmd $opts: exit $rc, $(head -1 "$work/err")"
+done <<'CASES'
+extract|--format json --format csv|--format
+extract|--format=json --format json|--format
+extract|--date 2025-01-01 --date=2025-01-02|--date
+extract|-o WORK/o1.json -o WORK/o2.json|-o
+extract|-o WORK/o1.json --output WORK/o2.json|--output
+check|--format csv --format json|--format
+check|--date 2025-01-01 --date 2025-01-01|--date
+CASES
+[ ! -e "$work/o1.json" ] && [ ! -e "$work/o2.json" ] || fail "-o twice wrote a file"
+"$KIVUMAP" extract --gazetteer /dev/null --gazetteer /dev/null "$art" > /dev/null 2> "$work/err"
+grep -q "given twice" "$work/err" && fail "--gazetteer is repeatable"
+# standard input closed: one line, exit 1, nothing on stdout
+for cmd in "extract" "extract --jsonl" "check"; do
+    # shellcheck disable=SC2086
+    "$KIVUMAP" $cmd - <&- > "$work/out" 2> "$work/err"
+    rc=$?
+    [ $rc -eq 1 ] && [ "$(wc -l < "$work/err")" -eq 1 ] \
+        && grep -qx "kivumap: cannot read '-': Bad file descriptor" "$work/err" \
+        || fail "$cmd - <&-: exit $rc, $(cat "$work/err")"
+    [ "$cmd" = check ] || [ ! -s "$work/out" ] || fail "$cmd - <&- wrote to stdout"
+done
 
 # invalid UTF-8: replaced, one warning per file, still extracted
 printf 'The M23 captured Sake \xff\xfe on Monday \xc3.\n' > "$work/bad.txt"
