@@ -124,11 +124,6 @@ static void format_count(long long n, char *buf, size_t cap)
 static void format_people(const kvm_event *e, char *buf, size_t cap)
 {
     char a[32], b[32];
-    if (cap < 2 * sizeof a + 8) {
-        if (cap)
-            buf[0] = '\0';
-        return;
-    }
     format_count(e->count_min, a, sizeof a);
     if (e->count_max == e->count_min)
         snprintf(buf, cap, "%s", a);
@@ -319,7 +314,7 @@ static kvm_status gather_events(map_ctx *m, const kvm_eventset *set, map_marks *
         const kvm_event *e = kvm_eventset_event(set, i);
         if (!event_in_time(o, e))
             continue;
-        char date[32], people[48];
+        char date[32], people[80];
         format_date(e->date, e->time_precision, date, sizeof date);
         if (e->type == KVM_EVENT_DISPLACEMENT) {
             format_people(e, people, sizeof people);
@@ -634,7 +629,7 @@ static kvm_status make_labels(map_ctx *m, const map_basemap *base, map_marks *mk
     for (size_t i = 0; i < mk->n_disp; i++) {
         map_disp *d = &mk->disp[i];
         const map_mark *mark = find_mark(mk, d->at);
-        char people[48], date[32];
+        char people[80], date[32];
         format_people(d->event, people, sizeof people);
         format_date(d->event->date, d->event->time_precision, date, sizeof date);
         map_label *l = add_label(mk, cp, m, d->event->id, d->cx, d->cy, d->r + 2 * s, 13 * s,
