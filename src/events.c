@@ -20,6 +20,7 @@
 
 typedef struct pending_event {
     kvm_event ev;
+    int dated; /* the date comes from a date expression, not the article's */
     size_t ev_start; /* evidence span */
     size_t ev_end;
     long order_days;
@@ -52,6 +53,8 @@ typedef struct extractor {
     ev_date_expr dates[MAX_DATES];
     size_t n_dates;
     int dates_done; /* dates[] found for the current token window (lazily) */
+    ev_date_expr anchor; /* the last date written so far, for "two days earlier" */
+    int have_anchor;
     kvm_ev_actor actors[MAX_ACTORS];
     size_t n_actors;
     pending_event *events;
@@ -309,9 +312,33 @@ static int claim_status(const extractor *x, size_t verb, const char *actor)
  * sentences produce no event and never need them. */
 static void need_dates(extractor *x)
 {
-    if (!x->dates_done) {
-        x->n_dates = kvm_ev_find_dates(x->toks, x->n, x->date, x->dates, MAX_DATES);
-        x->dates_done = 1;
+    if (x->dates_done)
+        return;
+    x->dates_done = 1;
+    x->n_dates = kvm_ev_find_dates(x->toks, x->n, x->date, x->dates, MAX_DATES);
+    /* anchored expressions, in text order so that they chain: "two days
+     * earlier" from the date written before it; "(on Sunday,) two days
+     * after capturing X" from the sentence's own date */
+    for (size_t d = 0; d < x->n_dates; d++) {
+        ev_date_expr *e = &x->dates[d];
+        if (e->anchored == EV_ANCHOR_NONE)
+            continue;
+        const ev_date_expr *anchor = NULL;
+        for (size_t b = d; b-- > 0 && !anchor;)
+            if (x->dates[b].anchored != EV_ANCHOR_CLAUSE)
+                anchor = &x->dates[b];
+        if (e->anchored == EV_ANCHOR_CLAUSE) {
+            for (size_t a = d + 1; a < x->n_dates && !anchor; a++)
+                if (x->dates[a].anchored == EV_ANCHOR_NONE)
+                    anchor = &x->dates[a];
+        } else if (!anchor && x->have_anchor) {
+            anchor = &x->anchor;
+        }
+        kvm_ev_resolve_anchored(e, anchor, x->date);
+    }
+    if (x->n_dates > 0) {
+        x->anchor = x->dates[x->n_dates - 1];
+        x->have_anchor = 1;
     }
 }
 
@@ -323,6 +350,8 @@ static const ev_date_expr *date_for(extractor *x, size_t trigger)
     for (size_t d = 0; d < x->n_dates; d++) {
         const ev_date_expr *e = &x->dates[d];
         size_t a, b;
+        if (e->anchored == EV_ANCHOR_CLAUSE && trigger < e->first)
+            continue; /* it dates the clause after it */
         if (e->last < trigger) {
             a = e->last;
             b = trigger;
@@ -366,6 +395,38 @@ static void evidence_span(const extractor *x, size_t trigger_byte, size_t *pstar
     *pend = e;
 }
 
+/* A timeline entry: a line that opens with its full date and a colon or a
+ * dash ("- June 13, 2022: the rebels capture Bunagana"). */
+static int timeline_entry(const extractor *x, const ev_date_expr *d)
+{
+    if (d->first != 0 || d->precision != KVM_TIME_DAY)
+        return 0;
+    if (d->last + 1 < x->n && x->toks[d->last + 1].kind == EV_TOK_PUNCT)
+        return kvm_ev_is(&x->toks[d->last + 1], ":");
+    size_t k = x->toks[d->last].end;
+    while (k < x->sent_end && x->text[k] == ' ')
+        k++;
+    if (k < x->sent_end && x->text[k] == '-')
+        return 1;
+    return k + 2 < x->sent_end && (unsigned char)x->text[k] == 0xE2 &&
+           (unsigned char)x->text[k + 1] == 0x80 &&
+           ((unsigned char)x->text[k + 2] == 0x93 || (unsigned char)x->text[k + 2] == 0x94);
+}
+
+/* Background: an event dated by a written year before the article's (or,
+ * without an article date, before the latest year the text names): "the
+ * 2012 capture of Goma", "an agreement signed on March 23, 2009".  Without
+ * an article date, a day-dated event of the year before is taken as recent
+ * news, and a timeline entry as the text's own chronology. */
+static int is_background(const extractor *x, const ev_date_expr *d)
+{
+    if (!d->year_written || x->ref_year <= 0 || d->date.year <= 0 || d->date.year >= x->ref_year)
+        return 0;
+    if (x->date.year > 0 || d->precision != KVM_TIME_DAY)
+        return 1;
+    return x->ref_year - d->date.year >= 2 && !timeline_entry(x, d);
+}
+
 static pending_event *new_event(extractor *x, kvm_event_type type, size_t trigger)
 {
     if (x->failed)
@@ -387,10 +448,8 @@ static pending_event *new_event(extractor *x, kvm_event_type type, size_t trigge
         p->ev.date = d->date;
         p->ev.time_precision = d->precision;
         p->order_days = d->order_days;
-        /* background: a year written before the article's; without an
-         * article date a fully dated event is the text's own chronology */
-        if (d->year_written && x->ref_year > 0 && d->date.year > 0 &&
-            d->date.year < x->ref_year && (x->date.year > 0 || d->precision != KVM_TIME_DAY))
+        p->dated = 1;
+        if (is_background(x, d))
             p->ev.historical = 1;
     } else {
         /* no date in the sentence: reported as recent news */
@@ -435,9 +494,11 @@ static const char *const vague_nouns[] = {
     "territory", "territories", "towns", "cities", "villages", "localities", "areas", "swathes",
     "swaths", "swathe", "swath", "ground", "land", "lands", "positions", "parts", "regions",
     "zones", "hills", "settlements", "places", "communities", "locations", "area", NULL};
+/* "nearby" is not among them: "the nearby town of Katale", "nearby Sake"
+ * name the town itself. */
 static const char *const near_words[] = {"near", "outskirts", "around", "vicinity", "environs",
                                          "surroundings", "outside", "close", "edge", "edges",
-                                         "gates", "nearby", NULL};
+                                         "gates", NULL};
 static const char *const region_preps[] = {"in", "across", "throughout", "around", "near",
                                            "of", "within", NULL};
 
@@ -1733,6 +1794,8 @@ static void analyse_tokens(extractor *x)
                       : 0;
     x->n_dates = 0;
     x->dates_done = 0;
+    if (any & EV_F_DATE_STRONG)
+        need_dates(x); /* an anchor for "two days earlier" later on */
     if (any & EV_F_TERRITORY)
         rule_territory(x);
     if (any & (EV_F_CLASH | EV_F_SHELLING))
@@ -1753,7 +1816,7 @@ static void analyse_tokens(extractor *x)
 }
 
 /* Keeps the first of the same event reported twice in one article, taking
- * the more precise date of the two. */
+ * the better date of the two. */
 static void dedupe_events(extractor *x)
 {
     size_t out = 0;
@@ -1766,11 +1829,17 @@ static void dedupe_events(extractor *x)
                 if (f->ev.type == e->ev.type && f->ev.place == e->ev.place &&
                     strcmp(f->ev.actor1, e->ev.actor1) == 0 &&
                     f->ev.historical == e->ev.historical) {
-                    if (e->ev.date.year > 0 &&
-                        (f->ev.date.year == 0 || e->ev.time_precision < f->ev.time_precision)) {
+                    /* a written date beats the article's (a headline has
+                     * none); of two written dates, the more precise */
+                    int better = e->dated &&
+                                 (!f->dated || (e->ev.date.year > 0 &&
+                                                (f->ev.date.year == 0 ||
+                                                 e->ev.time_precision < f->ev.time_precision)));
+                    if (better) {
                         f->ev.date = e->ev.date;
                         f->ev.time_precision = e->ev.time_precision;
                         f->order_days = e->order_days;
+                        f->dated = 1;
                     }
                     dup = 1;
                     break;

@@ -45,12 +45,21 @@ void kvm_ev_register_date_words(void)
         "last month",  "earlier this month", "this month", "last year", "earlier this year",
         "this year",   "recently",   "a",            NULL};
     for (size_t m = 0; m < 12; m++) {
-        kvm_ev_keywords_add_phrase(month_names[m], EV_F_DATE | EV_L_MONTH, 0);
+        kvm_ev_keywords_add_phrase(month_names[m], EV_F_DATE | EV_F_DATE_STRONG | EV_L_MONTH, 0);
         kvm_ev_keywords_add_phrase(month_abbrev[m], EV_F_DATE | EV_L_MONTH, 0);
     }
     for (size_t d = 0; d < 7; d++)
-        kvm_ev_keywords_add_phrase(weekday_names[d], EV_F_DATE | EV_L_WEEKDAY, 0);
+        kvm_ev_keywords_add_phrase(weekday_names[d], EV_F_DATE | EV_F_DATE_STRONG | EV_L_WEEKDAY,
+                                   0);
     kvm_ev_keywords_add_list(small_numbers, EV_F_DATE);
+    static const char *const anchored_starts[] = {"the", "a", "an", "several", "few", NULL};
+    kvm_ev_keywords_add_list(anchored_starts, EV_F_DATE);
+    /* words that make a sentence's dates worth finding before any event
+     * needs them: they may anchor "two days earlier" in a later sentence */
+    static const char *const strong[] = {
+        "yesterday", "today", "tonight", "weekend", "week", "weeks", "month", "months", "year",
+        "night", "morning", "recently", "ago", "day", "days", "earlier", "later", NULL};
+    kvm_ev_keywords_add_list(strong, EV_F_DATE_STRONG);
     for (size_t p = 0; starts[p]; p++)
         kvm_ev_keywords_add_phrase(starts[p], EV_F_DATE, 0);
     for (size_t p = 0; weekend_phrases[p]; p++)
@@ -323,6 +332,114 @@ static size_t relative_expression(const resolver *r, const ev_token *toks, size_
     return 0;
 }
 
+/* "two days earlier", "a week later", "the next day", "three days after
+ * (capturing ...)", "a few days before (the fall of ...)": the count, unit
+ * and direction; resolved later against their anchor. */
+static size_t anchored_expression(const ev_token *toks, size_t n, size_t i, ev_date_expr *e)
+{
+    size_t k;
+    if ((k = kvm_ev_match(toks, n, i, "the next day")) != 0 ||
+        (k = kvm_ev_match(toks, n, i, "the following day")) != 0 ||
+        (k = kvm_ev_match(toks, n, i, "the previous day")) != 0) {
+        e->anchored = EV_ANCHOR_PREVIOUS;
+        e->offset_days = kvm_ev_is(&toks[i + 1], "previous") ? -1 : 1;
+        e->offset_precision = KVM_TIME_DAY;
+        return k;
+    }
+    double count = 0;
+    int vague = 0;
+    k = i;
+    if (toks[k].kind == EV_TOK_NUMBER) {
+        if (toks[k].decimal || toks[k].grouped || toks[k].value < 1 || toks[k].value > 400)
+            return 0;
+        count = toks[k].value;
+        k++;
+    } else if (kvm_ev_is(&toks[k], "a") || kvm_ev_is(&toks[k], "an") ||
+               kvm_ev_is(&toks[k], "the")) {
+        k++;
+        if (k < n && kvm_ev_is(&toks[k], "few")) {
+            count = 3;
+            vague = 1;
+            k++;
+        } else {
+            count = 1;
+        }
+    } else if (kvm_ev_is(&toks[k], "several") || kvm_ev_is(&toks[k], "few")) {
+        count = 3;
+        vague = 1;
+        k++;
+    } else {
+        for (int s = 0; small_numbers[s]; s++)
+            if (kvm_ev_is(&toks[k], small_numbers[s]))
+                count = s + 1;
+        if (count == 0)
+            return 0;
+        k++;
+    }
+    if (k >= n)
+        return 0;
+    long unit;
+    if (kvm_ev_is(&toks[k], "day") || kvm_ev_is(&toks[k], "days"))
+        unit = 1;
+    else if (kvm_ev_is(&toks[k], "week") || kvm_ev_is(&toks[k], "weeks"))
+        unit = 7;
+    else
+        return 0;
+    k++;
+    if (k >= n)
+        return 0;
+    const ev_token *dir = &toks[k];
+    int sign;
+    if (kvm_ev_is(dir, "earlier") || kvm_ev_is(dir, "before") || kvm_ev_is(dir, "previously"))
+        sign = -1;
+    else if (kvm_ev_is(dir, "later") || kvm_ev_is(dir, "after"))
+        sign = 1;
+    else
+        return 0;
+    k++;
+    /* "two days after capturing X" dates what follows; "fell two days
+     * before." and "two days earlier" date their own clause */
+    int clause = (kvm_ev_is(dir, "before") || kvm_ev_is(dir, "after")) && k < n &&
+                 toks[k].kind != EV_TOK_PUNCT;
+    e->anchored = clause ? EV_ANCHOR_CLAUSE : EV_ANCHOR_PREVIOUS;
+    /* the clause's event is that far before (after) the anchor: "on Sunday,
+     * two days after capturing Kavumu" is Friday */
+    e->offset_days = (long)count * unit * (clause ? -sign : sign);
+    e->offset_precision = (vague || unit > 1) ? KVM_TIME_WEEK : KVM_TIME_DAY;
+    return k - i;
+}
+
+void kvm_ev_resolve_anchored(ev_date_expr *e, const ev_date_expr *anchor, kvm_date article_date)
+{
+    kvm_date base;
+    int precision, year_written = 0;
+    long order = 0;
+    if (anchor) {
+        base = anchor->date;
+        precision = anchor->precision;
+        year_written = anchor->year_written;
+        order = anchor->order_days;
+    } else {
+        base = article_date;
+        precision = article_date.year > 0 ? KVM_TIME_WEEK : 0;
+    }
+    e->year_written = year_written;
+    e->order_days = order + e->offset_days;
+    if (precision == KVM_TIME_MONTH || precision == KVM_TIME_YEAR) {
+        /* "in December 2023 ... two days later": still that month */
+        e->date = base;
+        e->precision = precision;
+        return;
+    }
+    e->precision = precision > e->offset_precision ? precision : e->offset_precision;
+    if (e->precision == 0)
+        e->precision = e->offset_precision;
+    if (base.year > 0 && base.month > 0 && base.day > 0)
+        e->date = kvm_date_from_days(kvm_date_to_days(base) + e->offset_days);
+    else
+        e->date.year = e->date.month = e->date.day = 0;
+}
+
 static size_t explicit_expression(const resolver *r, const ev_token *toks, size_t n, size_t i,
                                   ev_date_expr *e)
 {
@@ -394,6 +511,8 @@ size_t kvm_ev_find_dates(const ev_token *toks, size_t n, kvm_date article_date, 
         ev_date_expr e;
         memset(&e, 0, sizeof e);
         size_t k = relative_expression(&r, toks, n, i, &e);
+        if (!k)
+            k = anchored_expression(toks, n, i, &e);
         if (!k)
             k = explicit_expression(&r, toks, n, i, &e);
         if (k) {

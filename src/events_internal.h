@@ -43,6 +43,7 @@ enum { EV_TOK_WORD = 1, EV_TOK_NUMBER, EV_TOK_PUNCT, EV_TOK_PLACE };
 #define EV_F_COUNT (1ull << 11)     /* can start a count of people */
 #define EV_K_TERRITORY (1ull << 12)
 #define EV_K_ACTOR (1ull << 13)
+#define EV_F_DATE_STRONG (1ull << 14) /* a month, weekday, "yesterday", "week", a number ... */
 #define EV_L_BE (1ull << 16)        /* is, was, has, had ... */
 #define EV_L_ADVERB (1ull << 17)    /* now, reportedly, finally ... */
 #define EV_L_FILLER (1ull << 18)    /* words between a verb and its object */
@@ -162,7 +163,24 @@ typedef struct ev_date_expr {
     int year_written; /* the text gives the year itself ("in 2012", "May 6, 2013") */
     long order_days;  /* for ordering when unresolved: days relative to the
                          article date (-2 "over the weekend", -7 "last week") */
+    int anchored;     /* EV_ANCHOR_*: dated from another date, not the article's */
+    long offset_days; /* anchored: days from the anchor (-2 "two days earlier") */
+    int offset_precision; /* anchored: KVM_TIME_DAY for a day count, WEEK if vague */
 } ev_date_expr;
+
+/* Dates told from another date of the text:
+ *   EV_ANCHOR_PREVIOUS  "two days earlier", "a week later", "the next day":
+ *                       from the date written before it (this sentence or an
+ *                       earlier one);
+ *   EV_ANCHOR_CLAUSE    "two days after capturing Kavumu", "a day before the
+ *                       fall of Goma": dates the clause that follows, from the
+ *                       sentence's own date ("on Sunday, two days after ...").
+ * kvm_ev_find_dates leaves them unresolved (date zero); events.c resolves
+ * them (kvm_ev_resolve_anchored) once it knows the anchor. */
+enum { EV_ANCHOR_NONE = 0, EV_ANCHOR_PREVIOUS = 1, EV_ANCHOR_CLAUSE = 2 };
+/* Resolves an anchored expression from anchor (NULL: the article date with
+ * week precision, or unknown without one). */
+void kvm_ev_resolve_anchored(ev_date_expr *e, const ev_date_expr *anchor, kvm_date article_date);
 
 /* Finds the date expressions of a sentence, resolved against article_date
  * (year 0 = unknown).  Writes up to cap, returns how many were written. */

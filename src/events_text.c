@@ -177,9 +177,13 @@ uint64_t kvm_ev_scan(const char *text, size_t start, size_t end, ev_scan *acc)
             size_t j = i;
             while (j < end && text[j] >= '0' && text[j] <= '9')
                 j++;
+            /* a year: four digits, not part of a word or of a grouped
+             * number ("1,2000", "2000,500"); "in January 2025, ..." is */
             unsigned char after = j < end ? (unsigned char)text[j] : 0;
-            if (j - i == 4 && (c == '1' || c == '2') && after != ',' &&
-                !(after < 0x80 && ascii_alnum[after]) && (i == start || text[i - 1] != ',')) {
+            int grouped = (after == ',' && j + 1 < end && text[j + 1] >= '0' && text[j + 1] <= '9') ||
+                          (i > start + 1 && text[i - 1] == ',' && text[i - 2] >= '0' && text[i - 2] <= '9');
+            if (j - i == 4 && (c == '1' || c == '2') && !grouped &&
+                !(after < 0x80 && ascii_alnum[after])) {
                 int y = (c - '0') * 1000 + (text[i + 1] - '0') * 100 + (text[i + 2] - '0') * 10 +
                         (text[i + 3] - '0');
                 if (y >= 1900 && y <= 2099 && y > acc->max_year)
@@ -371,6 +375,8 @@ size_t kvm_ev_tokenize(const char *text, size_t start, size_t end, const kvm_men
             i = read_number(text, i, end, t);
             t->end = i;
             t->flags = EV_F_DATE | EV_F_COUNT;
+            if (t->digits == 4 && !t->grouped && !t->decimal)
+                t->flags |= EV_F_DATE_STRONG; /* may be a year */
             continue;
         }
         if (c >= 'a' && c <= 'z') {

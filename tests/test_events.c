@@ -128,6 +128,81 @@ static void test_dates(void)
     CHECK(weekend.date.year == 0 && last_week.date.year == 0);
     CHECK(last_week.order_days < weekend.order_days && weekend.order_days < 0);
     CHECK(kvm_ev_date_in_text("in December 2023", none, &e) && e.date.year == 2023);
+
+    /* dates told from another date: found unresolved, resolved from their anchor */
+    static const struct {
+        const char *text;
+        int anchored;
+        long offset;
+        int precision;
+    } anchored[] = {
+        {"two days earlier", EV_ANCHOR_PREVIOUS, -2, KVM_TIME_DAY},
+        {"a week later", EV_ANCHOR_PREVIOUS, 7, KVM_TIME_WEEK},
+        {"the next day", EV_ANCHOR_PREVIOUS, 1, KVM_TIME_DAY},
+        {"it fell three days before.", EV_ANCHOR_PREVIOUS, -3, KVM_TIME_DAY},
+        {"two days after capturing Sake", EV_ANCHOR_CLAUSE, -2, KVM_TIME_DAY},
+        {"a few days before the fall of Goma", EV_ANCHOR_CLAUSE, 3, KVM_TIME_WEEK},
+    };
+    for (size_t i = 0; i < sizeof anchored / sizeof anchored[0]; i++) {
+        int found = kvm_ev_date_in_text(anchored[i].text, monday, &e);
+        CHECK_MSG(found && e.anchored == anchored[i].anchored &&
+                      e.offset_days == anchored[i].offset &&
+                      e.offset_precision == anchored[i].precision,
+                  "'%s': found %d anchored %d offset %ld precision %d", anchored[i].text, found,
+                  e.anchored, e.offset_days, e.offset_precision);
+    }
+    CHECK(!kvm_ev_date_in_text("two days of fighting", monday, &e));
+    ev_date_expr thursday, rel;
+    char buf[16];
+    CHECK(kvm_ev_date_in_text("on Thursday", monday, &thursday));
+    CHECK(kvm_ev_date_in_text("two days earlier", monday, &rel));
+    kvm_ev_resolve_anchored(&rel, &thursday, monday);
+    CHECK_STR(kvm_date_format(rel.date, buf), "2025-01-21");
+    CHECK(rel.precision == KVM_TIME_DAY);
+    /* no anchor: from the article date, a week's precision */
+    CHECK(kvm_ev_date_in_text("two days earlier", monday, &rel));
+    kvm_ev_resolve_anchored(&rel, NULL, monday);
+    CHECK_STR(kvm_date_format(rel.date, buf), "2025-01-25");
+    CHECK(rel.precision == KVM_TIME_WEEK);
+    /* a month anchor stays a month: "in December 2023 ... a day later" */
+    ev_date_expr december;
+    CHECK(kvm_ev_date_in_text("in December 2023", monday, &december));
+    CHECK(kvm_ev_date_in_text("a day later", monday, &rel));
+    kvm_ev_resolve_anchored(&rel, &december, monday);
+    CHECK_STR(kvm_date_format(rel.date, buf), "2023-12");
+    CHECK(rel.precision == KVM_TIME_MONTH && rel.year_written);
+}
+
+/* The keyword table: rule words carry the flags the rules and the sentence
+ * gate test, everyday words carry none of the gate's. */
+static void test_keywords(void)
+{
+    CHECK(kvm_ev_keyword_count() > 500);
+    CHECK(kvm_ev_keyword_flags("captured", 8) & EV_F_TERRITORY);
+    CHECK(kvm_ev_keyword_flags("captured", 8) & EV_K_TERRITORY);
+    CHECK(kvm_ev_keyword_flags("controls", 8) & EV_K_TERRITORY); /* "now controls" */
+    CHECK(!(kvm_ev_keyword_flags("now", 3) & EV_GATE));
+    CHECK(kvm_ev_keyword_flags("group", 5) & EV_K_ACTOR); /* "the group" */
+    CHECK(!(kvm_ev_keyword_flags("the", 3) & EV_GATE));
+    CHECK(kvm_ev_keyword_flags("the", 3) & EV_F_ACTOR);
+    CHECK(kvm_ev_keyword_flags("shelling", 8) & EV_F_SHELLING);
+    CHECK(kvm_ev_keyword_flags("kilometres", 10) & EV_F_UNIT);
+    CHECK(kvm_ev_keyword_flags("refugees", 8) & EV_L_DISP_NOUN);
+    CHECK(kvm_ev_keyword_flags("march", 5) & EV_L_MONTH);
+    CHECK(kvm_ev_keyword_flags("tuesday", 7) & EV_L_WEEKDAY);
+    CHECK(kvm_ev_keyword_flags("hundreds", 8) & EV_F_COUNT);
+    CHECK(kvm_ev_keyword_flags("kanyabayonga", 12) == 0);
+    CHECK(kvm_ev_keyword_flags("capture", 6) == 0); /* "captur": not a word of the rules */
+    /* the sentence scan: gate, armed groups named, latest year */
+    ev_scan scan = {{0}, 0};
+    const char *calm = "Markets in Goma stayed open on Tuesday, 2024, traders said.";
+    CHECK(!(kvm_ev_scan(calm, 0, strlen(calm), &scan) & EV_GATE));
+    CHECK(scan.max_year == 2024);
+    const char *busy = "M23 fighters seized Sake; the AFC/M23 said 1,2000 were 80km away in 1998.";
+    CHECK(kvm_ev_scan(busy, 0, strlen(busy), &scan) & EV_K_TERRITORY);
+    CHECK(scan.group_counts[0] == 3 && scan.max_year == 2024);
+    const char *unit = "Masisi is 80km from Goma.";
+    CHECK(kvm_ev_scan(unit, 0, strlen(unit), &scan) & EV_F_UNIT);
 }
 
 /* ---- events from short articles ------------------------------------------ */
@@ -320,6 +395,87 @@ static const event_case event_cases[] = {
      "Shells fell on Sake on Monday, killing two civilians.",
      1,
      {{"shelling", "sake", NULL, "2025-01-27", KVM_TIME_DAY, KVM_GEO_TOWN, NO, 0, 0, NULL}},
+     0,
+     {{0}}},
+    {"the nearby town is the town itself",
+     "2025-01-27",
+     "The rebels captured the nearby town of Katale on Monday.",
+     1,
+     {{"capture", "katale-masisi", NULL, "2025-01-27", KVM_TIME_DAY, KVM_GEO_TOWN, NO, 0, 0,
+       NULL}},
+     0,
+     {{0}}},
+    {"nearby X is X",
+     "2025-01-27",
+     "M23 fighters seized nearby Katale on Monday.",
+     1,
+     {{"capture", "katale-masisi", "M23", NULL, 0, KVM_GEO_TOWN, NO, 0, 0, NULL}},
+     0,
+     {{0}}},
+    {"outskirts are near",
+     "2025-01-27",
+     "The M23 seized the outskirts of Goma on Monday.",
+     1,
+     {{"capture", "goma", "M23", NULL, 0, KVM_GEO_NEAR, NO, 0, 0, NULL}},
+     0,
+     {{0}}},
+    {"undated: an old agreement is background",
+     NULL,
+     "The M23 captured Goma in January 2025, two years after it took Kitshanga in 2023. "
+     "A comprehensive peace agreement signed on March 23, 2009 had ended an earlier war.",
+     3,
+     {{"capture", "goma", "M23", NULL, 0, 0, NO, 0, 0, NULL},
+      {"capture", "kitshanga", "M23", "2023", KVM_TIME_YEAR, 0, NO, 0, 1, NULL},
+      {"agreement", NULL, NULL, "2009-03-23", KVM_TIME_DAY, 0, NO, 0, 1, NULL}},
+     0,
+     {{0}}},
+    {"undated timeline entries are reported, not background",
+     NULL,
+     "Key moments:\n- June 13, 2022: the rebels capture Bunagana.\n"
+     "- January 27, 2025: the M23 captures Goma.\n",
+     2,
+     {{"capture", "bunagana", "M23", "2022-06-13", KVM_TIME_DAY, 0, NO, 0, 0, NULL},
+      {"capture", "goma", "M23", "2025-01-27", KVM_TIME_DAY, 0, NO, 0, 0, NULL}},
+     0,
+     {{0}}},
+    {"undated: a day of the year before is recent news",
+     NULL,
+     "The M23 captured Sake on December 28, 2024. The rebels took Goma in January 2025.",
+     2,
+     {{"capture", "sake", "M23", "2024-12-28", KVM_TIME_DAY, 0, NO, 0, 0, NULL},
+      {"capture", "goma", "M23", NULL, 0, 0, NO, 0, 0, NULL}},
+     0,
+     {{0}}},
+    {"two days earlier: from the date written before",
+     "2025-01-27",
+     "The rebels captured Sake on Thursday. Minova had fallen two days earlier.",
+     2,
+     {{"capture", "sake", NULL, "2025-01-23", KVM_TIME_DAY, 0, NO, 0, 0, NULL},
+      {"capture", "minova", NULL, "2025-01-21", KVM_TIME_DAY, 0, NO, 0, 0, NULL}},
+     0,
+     {{0}}},
+    {"two days after capturing: from the sentence's date",
+     "2025-01-27",
+     "M23 rebels entered Goma on Sunday, two days after capturing Sake.",
+     2,
+     {{"capture", "goma", "M23", "2025-01-26", KVM_TIME_DAY, 0, NO, 0, 0, NULL},
+      {"capture", "sake", "M23", "2025-01-24", KVM_TIME_DAY, 0, NO, 0, 0, NULL}},
+     0,
+     {{0}}},
+    {"a few days after: a week's precision",
+     "2025-01-27",
+     "The M23 captured Masisi on Saturday, a few days after seizing Katale.",
+     2,
+     {{"capture", "masisi-town", "M23", "2025-01-25", KVM_TIME_DAY, 0, NO, 0, 0, NULL},
+      {"capture", "katale-masisi", "M23", "2025-01-22", KVM_TIME_WEEK, 0, NO, 0, 0, NULL}},
+     0,
+     {{0}}},
+    {"a headline's undated report yields to a written date",
+     "2025-01-27",
+     "M23 seizes Kitshanga\n\nThe M23 took control of Kitshanga earlier this month, residents "
+     "said.",
+     1,
+     {{"capture", "kitshanga", "M23", "2025-01", KVM_TIME_MONTH, 0, NO, 0, 0, NULL}},
      0,
      {{0}}},
     {"ceasefire",
@@ -527,6 +683,7 @@ int main(void)
 {
     test_counts();
     test_dates();
+    test_keywords();
     kvm_error err = {0};
     kvm_gazetteer *gaz = kvm_gazetteer_new();
     kvm_geoparser *parser = NULL;

@@ -56,8 +56,32 @@ typedef struct extract_run {
     kvm_eventset *set;
     kvm_mention_list mentions;
     FILE *out;
-    size_t replaced; /* invalid UTF-8 sequences in the current file */
+    const char *out_name; /* -o FILE, or NULL for standard output */
+    int write_reported;   /* a failed write was reported (or the reader went away) */
+    int reader_gone;      /* standard output was a pipe whose reader left: exit 0 */
+    size_t replaced;      /* invalid UTF-8 sequences in the current file */
 } extract_run;
+
+/* A failed report write: one line naming the output ("cannot write 'f':
+ * No space left on device", "cannot write to standard output: ..."), and
+ * nothing at all when the reader of a pipe went away (| head). */
+static int write_failed(extract_run *run, const kvm_error *err, int saved_errno)
+{
+    if (err && err->code != KVM_ERR_IO)
+        return cli_fail(err);
+    int e = saved_errno ? saved_errno : EIO;
+    run->write_reported = 1;
+    if (!run->out_name) {
+        if (e == EPIPE) {
+            run->reader_gone = 1;
+            return KVM_EXIT_FAILURE; /* stops the run; reported as success */
+        }
+        cli_error("cannot write to standard output: %s", strerror(e));
+    } else {
+        cli_error("cannot write '%s': %s", run->out_name, strerror(e));
+    }
+    return KVM_EXIT_FAILURE;
+}
 
 /* A value option given twice is a usage error (which one would win is
  * not obvious); --gazetteer alone is repeatable. */
@@ -218,7 +242,7 @@ static int process_jsonl_file(extract_run *run, const char *path)
         kvm_article_free(article);
         if (!run->opt->mentions_only &&
             kvm_report_write_jsonl(run->set, run->out, &err) != KVM_OK) {
-            code = cli_fail(&err);
+            code = write_failed(run, &err, errno);
             break;
         }
         kvm_eventset_clear(run->set);
@@ -271,6 +295,8 @@ static int write_result(extract_run *run)
             st = kvm_report_write_json(run->set, run->out, &err);
             break;
         }
+        if (st != KVM_OK)
+            return write_failed(run, &err, errno);
     }
     return st == KVM_OK ? KVM_EXIT_OK : cli_fail(&err);
 }
@@ -301,6 +327,7 @@ static int run_extract(const extract_options *opt)
         goto done;
     }
     run.out = out.fp;
+    run.out_name = out.is_stdout ? NULL : opt->output;
     int progress = opt->n_files > 1 && cli_stderr_is_tty();
     for (size_t f = 0; f < opt->n_files && code == KVM_EXIT_OK; f++) {
         if (progress)
@@ -312,11 +339,9 @@ static int run_extract(const extract_options *opt)
         fputc('\n', stderr);
     if (code == KVM_EXIT_OK)
         code = write_result(&run);
-    if (code == KVM_EXIT_OK && ferror(out.fp)) {
-        cli_error("cannot write '%s': %s", opt->output ? opt->output : "standard output",
-                  strerror(errno ? errno : EIO));
-        code = KVM_EXIT_FAILURE;
-    }
+    errno = 0;
+    if (code == KVM_EXIT_OK && (fflush(out.fp) != 0 || ferror(out.fp)))
+        code = write_failed(&run, NULL, errno);
     if (code == KVM_EXIT_OK) {
         if (!out.is_stdout && kvm_outfile_commit(&out, &err) != KVM_OK)
             code = cli_fail(&err);
@@ -328,6 +353,10 @@ done:
     kvm_eventset_free(run.set);
     kvm_geoparser_free(run.parser);
     kvm_gazetteer_free(run.gaz);
+    if (run.reader_gone)
+        return KVM_EXIT_OK; /* | head: the reader had what it wanted */
+    if (run.write_reported)
+        return code;
     return out.is_stdout || !opt->output ? cli_finish_stdout(code) : code;
 }
 

@@ -165,6 +165,8 @@ with open(os.path.join(d, "one_line_50mb.txt"), "w") as f:
     f.write(line * (50 * 1024 * 1024 // len(line)))
 with open(os.path.join(d, "too_big_65mb.txt"), "w") as f:
     f.write(line * (65 * 1024 * 1024 // len(line)))
+with open(os.path.join(d, "too_big_65mb.jsonl"), "w") as f:
+    f.write('{"id":"ok","text":"M23 seized Sake."}\n{"id":"big","text":"' + line * (65 * 1024 * 1024 // len(line)) + '"}\n')
 os.makedirs(os.path.join(d, "many"), exist_ok=True)
 for i in range(10000):
     with open(os.path.join(d, "many", "a%05d.txt" % i), "w") as f:
@@ -175,6 +177,7 @@ with open(os.path.join(d, "many.jsonl"), "w") as f:
 PY
   count_case large_single_line_50mb 0 '^$' "\$K extract '$big/one_line_50mb.txt' -o out.json && test -s out.json"
   count_case large_article_over_limit 1 "'$big/too_big_65mb.txt' is larger than 67108864 bytes" "\$K extract '$big/too_big_65mb.txt' -o out.json"
+  count_case large_jsonl_line_over_limit 1 "'?$big/too_big_65mb.jsonl'?:2: line longer than 67108864 bytes" "\$K extract --jsonl --format jsonl '$big/too_big_65mb.jsonl' -o out.jsonl"
   count_case large_ten_thousand_articles 0 '^$' "cd '$big/many' && \$K extract --format jsonl -o '$base/large_ten_thousand_articles/out.jsonl' a*.txt && test \$(wc -l < '$base/large_ten_thousand_articles/out.jsonl') -eq 10000"
   if command -v script >/dev/null; then
     # progress only on a terminal: under script(1) stderr is a pty
