@@ -127,10 +127,67 @@ int cli_finish_stdout(int code)
     if (fflush(stdout) != 0 || ferror(stdout)) {
         if (errno == EPIPE)
             return code; /* the reader went away (| head): not our failure */
+        if (code != KVM_EXIT_OK)
+            return code; /* the command has reported its own failure already */
         cli_error("cannot write to standard output: %s", strerror(errno ? errno : EIO));
         return KVM_EXIT_FAILURE;
     }
     return code;
+}
+
+/* Options that may be given more than once; every other option given twice
+ * is a usage error (the second value would silently win otherwise). */
+static int is_repeatable_option(const char *name, size_t len)
+{
+    static const char *const repeatable[] = {"--gazetteer", "--layer", NULL};
+    for (size_t i = 0; repeatable[i]; i++)
+        if (strlen(repeatable[i]) == len && strncmp(repeatable[i], name, len) == 0)
+            return 1;
+    return 0;
+}
+
+static size_t option_name_length(const char *arg)
+{
+    const char *eq = strchr(arg, '=');
+    return eq ? (size_t)(eq - arg) : strlen(arg);
+}
+
+static int is_option_word(const char *arg)
+{
+    return (arg[0] == '-' && arg[1] == '-' && arg[2] != '\0' && arg[2] != '-') ||
+           strcmp(arg, "-o") == 0;
+}
+
+/* Returns the index of the first option repeated in argv[1..], or 0. */
+static int find_repeated_option(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            return 0;
+        if (!is_option_word(argv[i]))
+            continue;
+        size_t len = option_name_length(argv[i]);
+        if (is_repeatable_option(argv[i], len))
+            continue;
+        for (int j = 1; j < i; j++) {
+            if (strcmp(argv[j], "--") == 0)
+                break;
+            if (is_option_word(argv[j]) && option_name_length(argv[j]) == len &&
+                strncmp(argv[j], argv[i], len) == 0)
+                return i;
+        }
+    }
+    return 0;
+}
+
+/* The reader of our standard output went away (`kivumap ... | head`): what
+ * it wanted it has; stop at once, quietly and successfully.  Files written
+ * with -o are untouched by this (they are not pipes), and a temporary file
+ * can only exist for those. */
+static void on_sigpipe(int sig)
+{
+    (void)sig;
+    _exit(KVM_EXIT_OK);
 }
 
 int cli_stderr_is_tty(void)
@@ -141,9 +198,8 @@ int cli_stderr_is_tty(void)
 int main(int argc, char **argv)
 {
     /* A closed pipe on stdout (`kivumap ... | head -n 1`) must end the run
-     * quietly: ignore SIGPIPE and let the writes fail with EPIPE, which
-     * cli_finish_stdout treats as a clean end. */
-    signal(SIGPIPE, SIG_IGN);
+     * quietly and successfully: see on_sigpipe. */
+    signal(SIGPIPE, on_sigpipe);
     if (argc < 2) {
         fputs("kivumap: no command given\n"
               "usage: kivumap <command> [options] [ARTICLE...]; see 'kivumap --help'\n",
@@ -181,6 +237,12 @@ int main(int argc, char **argv)
             break;
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
             return cli_print_help(cmd);
+    }
+    int repeated = find_repeated_option(argc - 1, argv + 1);
+    if (repeated) {
+        const char *arg = argv[repeated + 1];
+        return cli_usage_error(cmd->name, "option '%.*s' given twice",
+                               (int)option_name_length(arg), arg);
     }
     return cmd->run(argc - 1, argv + 1);
 }

@@ -154,6 +154,20 @@ ls "$work" | grep -q 'o.json.tmp' && fail "-o left a temporary"
 "$KIVUMAP" extract -o "$work/o.json" "$art" || fail "-o exit"
 python3 -m json.tool "$work/o.json" > /dev/null || fail "-o json"
 
+# write errors: one line naming the output; a reader that goes away is no error
+if [ -c /dev/full ]; then
+    "$KIVUMAP" extract -o /dev/full "$art" 2> "$work/err"
+    [ $? -eq 1 ] && grep -qx "kivumap: cannot write '/dev/full': No space left on device" "$work/err" \
+        && [ "$(wc -l < "$work/err")" -eq 1 ] || fail "-o /dev/full: $(cat "$work/err")"
+    "$KIVUMAP" extract --jsonl "$work/in.jsonl" > /dev/full 2> "$work/err"
+    [ $? -eq 1 ] && grep -qx "kivumap: cannot write to standard output: No space left on device" \
+        "$work/err" && [ "$(wc -l < "$work/err")" -eq 1 ] || fail "> /dev/full: $(cat "$work/err")"
+fi
+# shellcheck disable=SC2046
+( set -o pipefail; "$KIVUMAP" extract $(for _ in $(seq 40); do printf '%s ' "$art"; done) 2> "$work/err" \
+    | head -n 1 > /dev/null ) || fail "extract | head: exit $?"
+[ ! -s "$work/err" ] || fail "extract | head: $(cat "$work/err")"
+
 # check: exit 0 and a verdict per stated distance, csv and json forms
 "$KIVUMAP" check "$art" > "$work/check.txt" || fail "check exit"
 grep -q 'Sake -> Goma' "$work/check.txt" && grep -q 'consistent' "$work/check.txt" || fail "check table"
