@@ -139,7 +139,7 @@ int cli_finish_stdout(int code)
  * is a usage error (the second value would silently win otherwise). */
 static int is_repeatable_option(const char *name, size_t len)
 {
-    static const char *const repeatable[] = {"--gazetteer", "--layer", NULL};
+    static const char *const repeatable[] = {"--gazetteer", "--layer", "--events", NULL};
     for (size_t i = 0; repeatable[i]; i++)
         if (strlen(repeatable[i]) == len && strncmp(repeatable[i], name, len) == 0)
             return 1;
