@@ -308,6 +308,19 @@ static int claim_status(const extractor *x, size_t verb, const char *actor)
 /* The date expression nearest to a trigger: token distance plus a penalty
  * for each comma or bracket in between (a date in a relative clause belongs
  * to that clause). */
+/* 1 when trigger is in the clause an anchored "two days after ..." opens:
+ * after it, with no punctuation between ("two days after capturing Sake,
+ * the rebels entered Goma": capturing, not entered). */
+static int clause_follows(const extractor *x, const ev_date_expr *e, size_t trigger)
+{
+    if (trigger <= e->last)
+        return 0;
+    for (size_t k = e->last + 1; k < trigger; k++)
+        if (x->toks[k].kind == EV_TOK_PUNCT)
+            return 0;
+    return 1;
+}
+
 /* The sentence's date expressions, found on first need: most tokenized
  * sentences produce no event and never need them. */
 static void need_dates(extractor *x)
@@ -350,8 +363,8 @@ static const ev_date_expr *date_for(extractor *x, size_t trigger)
     for (size_t d = 0; d < x->n_dates; d++) {
         const ev_date_expr *e = &x->dates[d];
         size_t a, b;
-        if (e->anchored == EV_ANCHOR_CLAUSE && trigger < e->first)
-            continue; /* it dates the clause after it */
+        if (e->anchored == EV_ANCHOR_CLAUSE && !clause_follows(x, e, trigger))
+            continue; /* it dates only the clause right after it */
         if (e->last < trigger) {
             a = e->last;
             b = trigger;
@@ -1750,11 +1763,34 @@ static void rule_distances(extractor *x)
 
 /* ---- the keyword table ----------------------------------------------------- */
 
+/* The sentence gate for a capture phrase: its first word (its second after
+ * "now"), or, when that word is no rule alone ("moved into", "gained
+ * control of"), the pair of its first two words. */
+static void register_verb_rule(const verb_rule *rule)
+{
+    const char *phrase = rule->phrase;
+    const char *sp = strchr(phrase, ' ');
+    if (rule->type == KVM_EVENT_NONE || !sp || strncmp(phrase, "now ", 4) == 0) {
+        kvm_ev_keywords_add_phrase(phrase, EV_F_TERRITORY,
+                                   rule->type == KVM_EVENT_NONE ? 0 : EV_K_TERRITORY);
+        return;
+    }
+    size_t first_len = (size_t)(sp - phrase);
+    for (size_t r = 0; r < sizeof verb_rules / sizeof verb_rules[0]; r++) {
+        if (verb_rules[r].type != KVM_EVENT_NONE && strlen(verb_rules[r].phrase) == first_len &&
+            strncmp(verb_rules[r].phrase, phrase, first_len) == 0) {
+            kvm_ev_keywords_add_phrase(phrase, EV_F_TERRITORY, EV_K_TERRITORY);
+            return; /* "took" is a rule alone: "took control of" needs no pair */
+        }
+    }
+    kvm_ev_keywords_add_phrase(phrase, EV_F_TERRITORY | EV_K_PAIR1, 0);
+    kvm_ev_keywords_add_phrase(sp + 1, EV_K_PAIR2, 0);
+}
+
 void kvm_ev_register_rule_words(void)
 {
     for (size_t r = 0; r < sizeof verb_rules / sizeof verb_rules[0]; r++)
-        kvm_ev_keywords_add_phrase(verb_rules[r].phrase, EV_F_TERRITORY,
-                                   verb_rules[r].type == KVM_EVENT_NONE ? 0 : EV_K_TERRITORY);
+        register_verb_rule(&verb_rules[r]);
     kvm_ev_keywords_add_list(clash_words, EV_F_CLASH);
     kvm_ev_keywords_add_list(shelling_words, EV_F_SHELLING);
     kvm_ev_keywords_add_list(agreement_nouns, EV_F_AGREE_NOUN);
@@ -1997,7 +2033,7 @@ kvm_status kvm_extract_events(const kvm_article *article, const kvm_mention_list
         if (sp.end > x.len)
             sp.end = x.len;
         if (sp.start < sp.end)
-            sent_flags[s] = kvm_ev_scan(x.text, sp.start, sp.end, &scan);
+            sent_flags[s] = kvm_ev_scan(x.text, sp.start, sp.end, x.mentions, x.n_mentions, &scan);
     }
     x.dominant = dominant_group(&scan);
     x.ref_year = x.date.year > 0 ? x.date.year : scan.max_year;
@@ -2009,7 +2045,7 @@ kvm_status kvm_extract_events(const kvm_article *article, const kvm_mention_list
         if (sp.end > x.len)
             sp.end = x.len;
         size_t item_start = sp.start;
-        int worth = (sent_flags[s] & EV_GATE) != 0;
+        int worth = kvm_ev_gate(sent_flags[s]);
         while (worth && item_start < sp.end && !x.failed) {
             size_t item_end = list_item_end(x.text, item_start, sp.end);
             x.sent_start = item_start;

@@ -91,9 +91,10 @@ static const actor_entry actor_table[] = {
 };
 
 /* Words that continue an actor's name: "M23 rebels", "FDLR militia". */
-static const char *const actor_tails[] = {
-    "rebels", "rebel", "group", "fighters", "movement", "militia", "militias", "militiamen",
-    "forces", "troops", "soldiers", "insurgents", "coalition", "spokesman", "alliance", NULL};
+static const char *const actor_tails[] = {"rebels",    "rebel",     "group",    "fighters",
+                                          "movement",  "militia",   "militias", "militiamen",
+                                          "forces",    "troops",    "soldiers", "insurgents",
+                                          "coalition", "spokesman", "alliance", NULL};
 
 static const char *country_army(const char *country)
 {
@@ -176,8 +177,8 @@ size_t kvm_ev_find_actors(const ev_token *toks, size_t n, const kvm_mention *men
 
 int kvm_ev_actor_is_government_side(const char *name)
 {
-    static const char *const names[] = {"FARDC", "Wazalendo", "SADC", "MONUSCO",
-                                        "Burundian army", "UPDF", NULL};
+    static const char *const names[] = {"FARDC",          "Wazalendo", "SADC", "MONUSCO",
+                                        "Burundian army", "UPDF",      NULL};
     if (!name)
         return 0;
     for (size_t i = 0; names[i]; i++)

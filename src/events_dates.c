@@ -14,17 +14,18 @@
 
 #include "events_internal.h"
 
-static const char *const month_names[] = {"january", "february", "march",     "april",
-                                          "may",     "june",     "july",      "august",
-                                          "september", "october", "november", "december"};
-static const char *const month_abbrev[] = {"jan", "feb", "mar", "apr", "may", "jun",
+static const char *const month_names[] = {"january",   "february", "march",    "april",
+                                          "may",       "june",     "july",     "august",
+                                          "september", "october",  "november", "december"};
+static const char *const month_abbrev[] = {"jan", "feb", "mar",  "apr", "may", "jun",
                                            "jul", "aug", "sept", "oct", "nov", "dec"};
-static const char *const weekday_names[] = {"monday", "tuesday", "wednesday", "thursday",
+static const char *const weekday_names[] = {"monday", "tuesday",  "wednesday", "thursday",
                                             "friday", "saturday", "sunday"};
 
 static const char *const weekend_phrases[] = {
-    "over the past weekend", "over the weekend", "at the weekend", "last weekend",
-    "this weekend", "the past weekend", "the weekend", "weekend", NULL};
+    "over the past weekend", "over the weekend", "at the weekend",
+    "last weekend",          "this weekend",     "the past weekend",
+    "the weekend",           "weekend",          NULL};
 static const struct {
     const char *phrase;
     int weeks_back; /* 1 last week, 0 this week */
@@ -32,21 +33,31 @@ static const struct {
 } weeks[] = {{"earlier last week", 1, 0}, {"early last week", 1, 0}, {"late last week", 1, 3},
              {"later last week", 1, 3},   {"last week", 1, 0},       {"earlier this week", 0, 0},
              {"early this week", 0, 0},   {"this week", 0, 0},       {"past week", 1, 3}};
-static const char *const recent[] = {"in recent", "over recent", "in the past few",
-                                     "over the past few", "in the last few", "in the past",
-                                     "over the past", "in the last", "over the last", NULL};
-static const char *const small_numbers[] = {"one", "two", "three", "four", "five", "six",
-                                    "seven", "eight", "nine", "ten", NULL};
+static const char *const recent[] = {
+    "in recent",   "over recent",   "in the past few", "over the past few", "in the last few",
+    "in the past", "over the past", "in the last",     "over the last",     NULL};
+static const char *const small_numbers[] = {"one",   "two",   "three", "four", "five", "six",
+                                            "seven", "eight", "nine",  "ten",  NULL};
 
 void kvm_ev_register_date_words(void)
 {
-    static const char *const starts[] = {
-        "yesterday",   "today",      "this morning", "earlier today", "last night",
-        "last month",  "earlier this month", "this month", "last year", "earlier this year",
-        "this year",   "recently",   "a",            NULL};
+    static const char *const starts[] = {"yesterday",
+                                         "today",
+                                         "this morning",
+                                         "earlier today",
+                                         "last night",
+                                         "last month",
+                                         "earlier this month",
+                                         "this month",
+                                         "last year",
+                                         "earlier this year",
+                                         "this year",
+                                         "recently",
+                                         "a",
+                                         NULL};
     for (size_t m = 0; m < 12; m++) {
         kvm_ev_keywords_add_phrase(month_names[m], EV_F_DATE | EV_F_DATE_STRONG | EV_L_MONTH, 0);
-        kvm_ev_keywords_add_phrase(month_abbrev[m], EV_F_DATE | EV_L_MONTH, 0);
+        kvm_ev_keywords_add_phrase(month_abbrev[m], EV_F_DATE | EV_F_DATE_STRONG | EV_L_MONTH, 0);
     }
     for (size_t d = 0; d < 7; d++)
         kvm_ev_keywords_add_phrase(weekday_names[d], EV_F_DATE | EV_F_DATE_STRONG | EV_L_WEEKDAY,
@@ -57,8 +68,8 @@ void kvm_ev_register_date_words(void)
     /* words that make a sentence's dates worth finding before any event
      * needs them: they may anchor "two days earlier" in a later sentence */
     static const char *const strong[] = {
-        "yesterday", "today", "tonight", "weekend", "week", "weeks", "month", "months", "year",
-        "night", "morning", "recently", "ago", "day", "days", "earlier", "later", NULL};
+        "yesterday", "today",   "tonight",  "weekend", "week", "weeks", "month",   "months", "year",
+        "night",     "morning", "recently", "ago",     "day",  "days",  "earlier", "later",  NULL};
     kvm_ev_keywords_add_list(strong, EV_F_DATE_STRONG);
     for (size_t p = 0; starts[p]; p++)
         kvm_ev_keywords_add_phrase(starts[p], EV_F_DATE, 0);
@@ -84,8 +95,8 @@ static int month_at(const ev_token *toks, size_t n, size_t i)
     if (m == 3 || m == 5) {
         int next_num = i + 1 < n && toks[i + 1].kind == EV_TOK_NUMBER;
         int prev_num = i > 0 && toks[i - 1].kind == EV_TOK_NUMBER;
-        static const char *const before[] = {"in", "last", "since", "until", "early", "mid",
-                                             "late", "of", "this", "during", "through", NULL};
+        static const char *const before[] = {"in",   "last", "since", "until",  "early",   "mid",
+                                             "late", "of",   "this",  "during", "through", NULL};
         int prev_word = i > 0 && kvm_ev_in(&toks[i - 1], before);
         if (!next_num && !prev_num && !prev_word)
             return 0;
@@ -507,6 +518,17 @@ size_t kvm_ev_find_dates(const ev_token *toks, size_t n, kvm_date article_date, 
         if (!kvm_ev_has(&toks[i], EV_F_DATE)) { /* words, numbers: EV_F_DATE */
             i++;
             continue;
+        }
+        /* a common word ("the", "in", "last", "a") starts a date only with a
+         * date word within four tokens ("in the past few days") */
+        if (toks[i].kind == EV_TOK_WORD && !kvm_ev_has(&toks[i], EV_F_DATE_STRONG)) {
+            int strong = 0;
+            for (size_t k = i + 1; k < n && k <= i + 4 && !strong; k++)
+                strong = kvm_ev_has(&toks[k], EV_F_DATE_STRONG);
+            if (!strong) {
+                i++;
+                continue;
+            }
         }
         ev_date_expr e;
         memset(&e, 0, sizeof e);

@@ -43,43 +43,45 @@ enum { EV_TOK_WORD = 1, EV_TOK_NUMBER, EV_TOK_PUNCT, EV_TOK_PLACE };
 #define EV_F_COUNT (1ull << 11)     /* can start a count of people */
 #define EV_K_TERRITORY (1ull << 12)
 #define EV_K_ACTOR (1ull << 13)
+#define EV_K_PAIR1 (1ull << 15) /* first word of a phrase that is no rule alone ("moved" into) */
 #define EV_F_DATE_STRONG (1ull << 14) /* a month, weekday, "yesterday", "week", a number ... */
-#define EV_L_BE (1ull << 16)        /* is, was, has, had ... */
-#define EV_L_ADVERB (1ull << 17)    /* now, reportedly, finally ... */
-#define EV_L_FILLER (1ull << 18)    /* words between a verb and its object */
-#define EV_L_VAGUE (1ull << 19)     /* territory, towns, swathes ... */
-#define EV_L_NEAR (1ull << 20)      /* near, outskirts, around ... */
-#define EV_L_LOCATIVE (1ull << 21)  /* in, near, at, for ... */
-#define EV_L_PEOPLE (1ull << 22)    /* people, civilians, families ... */
-#define EV_L_DISP_VERB (1ull << 23) /* displaced, fled, uprooted ... */
-#define EV_L_DISP_NOUN (1ull << 24) /* refugees, crossed, arrived ... (next to a count) */
-#define EV_L_ACTOR_TAIL (1ull << 25) /* rebels, fighters, militia ... after a name */
-#define EV_L_NON_COUNT (1ull << 26) /* km, years, percent ... after a number */
-#define EV_L_IRREALIS (1ull << 27)  /* not, would, threatened ... */
+#define EV_L_BE (1ull << 16)          /* is, was, has, had ... */
+#define EV_L_ADVERB (1ull << 17)      /* now, reportedly, finally ... */
+#define EV_L_FILLER (1ull << 18)      /* words between a verb and its object */
+#define EV_L_VAGUE (1ull << 19)       /* territory, towns, swathes ... */
+#define EV_L_NEAR (1ull << 20)        /* near, outskirts, around ... */
+#define EV_L_LOCATIVE (1ull << 21)    /* in, near, at, for ... */
+#define EV_L_PEOPLE (1ull << 22)      /* people, civilians, families ... */
+#define EV_L_DISP_VERB (1ull << 23)   /* displaced, fled, uprooted ... */
+#define EV_L_DISP_NOUN (1ull << 24)   /* refugees, crossed, arrived ... (next to a count) */
+#define EV_L_ACTOR_TAIL (1ull << 25)  /* rebels, fighters, militia ... after a name */
+#define EV_L_NON_COUNT (1ull << 26)   /* km, years, percent ... after a number */
+#define EV_L_IRREALIS (1ull << 27)    /* not, would, threatened ... */
 #define EV_L_REGION_PREP (1ull << 28)
-#define EV_L_MONTH (1ull << 29)     /* month names and abbreviations */
+#define EV_L_MONTH (1ull << 29) /* month names and abbreviations */
 #define EV_L_WEEKDAY (1ull << 30)
-#define EV_L_KILL (1ull << 31)      /* killed, wounded ... */
+#define EV_L_KILL (1ull << 31) /* killed, wounded ... */
+#define EV_K_PAIR2 (1ull << 32) /* its second word ("into", "control", "back") */
 
 /* The sentence gate: a sentence without any of these words gives no event,
  * no claim and names no actor, and is not tokenized at all. */
-#define EV_GATE                                                                              \
-    (EV_K_TERRITORY | EV_F_CLASH | EV_F_SHELLING | EV_F_AGREE_NOUN | EV_F_DISPLACE |          \
-     EV_F_UNIT | EV_K_ACTOR | EV_F_ARMY)
+#define EV_GATE                                                                                    \
+    (EV_K_TERRITORY | EV_F_CLASH | EV_F_SHELLING | EV_F_AGREE_NOUN | EV_F_DISPLACE | EV_F_UNIT |   \
+     EV_K_ACTOR | EV_F_ARMY)
 
 typedef struct ev_token {
-    size_t start;       /* byte span in the article text */
+    size_t start; /* byte span in the article text */
     size_t end;
     double value;       /* EV_TOK_NUMBER: its value ("59,483" -> 59483) */
     size_t mention;     /* EV_TOK_PLACE: index into the mention list */
     unsigned char kind; /* EV_TOK_* */
     unsigned char len;  /* bytes in text */
     unsigned char truncated;
-    unsigned char grouped; /* number written with thousands separators */
-    unsigned char decimal; /* number had a decimal part */
-    unsigned char digits;  /* digits before any separator */
-    uint64_t flags;     /* EV_F_* / EV_K_* / EV_L_* of a word; numbers have
-                           EV_F_DATE | EV_F_COUNT; 0 for other tokens */
+    unsigned char grouped;      /* number written with thousands separators */
+    unsigned char decimal;      /* number had a decimal part */
+    unsigned char digits;       /* digits before any separator */
+    uint64_t flags;             /* EV_F_* / EV_K_* / EV_L_* of a word; numbers have
+                                   EV_F_DATE | EV_F_COUNT; 0 for other tokens */
     char text[EV_WORD_MAX + 1]; /* folded word, the punctuation byte, or the digits */
 } ev_token;
 
@@ -98,23 +100,32 @@ uint64_t kvm_ev_keyword_flags(const char *word, size_t len);
  * or its second after "the" / "now". */
 void kvm_ev_keywords_add_list(const char *const *words, uint64_t flags);
 void kvm_ev_keywords_add_phrase(const char *phrase, uint64_t first_flags, uint64_t key_flags);
-/* One pass over text[start, end) cutting words as the tokenizer does:
- * returns the union of their keyword flags (EV_GATE: is it worth
- * tokenizing?) and adds to acc the armed groups named and the latest year
+/* One pass over text[start, end) cutting words as the tokenizer does, place
+ * mentions (sorted by start, may be NULL) being single tokens: returns the
+ * union of their sentence-gate flags (EV_GATE, EV_K_PAIR1/2: see
+ * kvm_ev_gate) and adds to acc the armed groups named and the latest year
  * written (1900..2099). */
 typedef struct ev_scan {
     size_t group_counts[4]; /* M23/AFC, ADF, CODECO, FDLR */
     int max_year;
 } ev_scan;
-uint64_t kvm_ev_scan(const char *text, size_t start, size_t end, ev_scan *acc);
+uint64_t kvm_ev_scan(const char *text, size_t start, size_t end, const kvm_mention *mentions,
+                     size_t n_mentions, ev_scan *acc);
+/* Does a sentence with these scan flags need tokenizing?  A phrase whose
+ * first word is no rule alone ("moved into", "gained control of") needs
+ * both its first and its second word. */
+static inline int kvm_ev_gate(uint64_t flags)
+{
+    return (flags & EV_GATE) != 0 || ((flags & EV_K_PAIR1) && (flags & EV_K_PAIR2));
+}
 
 /* How many distinct words the keyword table holds (for tests). */
 size_t kvm_ev_keyword_count(void);
 /* The rules register their words (called once, while the table is built). */
-void kvm_ev_register_rule_words(void);   /* events.c */
-void kvm_ev_register_date_words(void);   /* events_dates.c */
-void kvm_ev_register_count_words(void);  /* events_numbers.c */
-void kvm_ev_register_actor_words(void);  /* events_actors.c */
+void kvm_ev_register_rule_words(void);  /* events.c */
+void kvm_ev_register_date_words(void);  /* events_dates.c */
+void kvm_ev_register_count_words(void); /* events_numbers.c */
+void kvm_ev_register_actor_words(void); /* events_actors.c */
 
 typedef struct ev_tokens {
     ev_token *items;
@@ -156,15 +167,15 @@ int kvm_ev_count_in_text(const char *text, long long *pmin, long long *pmax);
 /* ---- dates (events_dates.c) -------------------------------------------- */
 
 typedef struct ev_date_expr {
-    size_t first;     /* token span */
+    size_t first; /* token span */
     size_t last;
-    kvm_date date;    /* resolved; year 0 when it needs an article date we lack */
-    int precision;    /* KVM_TIME_* */
-    int year_written; /* the text gives the year itself ("in 2012", "May 6, 2013") */
-    long order_days;  /* for ordering when unresolved: days relative to the
-                         article date (-2 "over the weekend", -7 "last week") */
-    int anchored;     /* EV_ANCHOR_*: dated from another date, not the article's */
-    long offset_days; /* anchored: days from the anchor (-2 "two days earlier") */
+    kvm_date date;        /* resolved; year 0 when it needs an article date we lack */
+    int precision;        /* KVM_TIME_* */
+    int year_written;     /* the text gives the year itself ("in 2012", "May 6, 2013") */
+    long order_days;      /* for ordering when unresolved: days relative to the
+                             article date (-2 "over the weekend", -7 "last week") */
+    int anchored;         /* EV_ANCHOR_*: dated from another date, not the article's */
+    long offset_days;     /* anchored: days from the anchor (-2 "two days earlier") */
     int offset_precision; /* anchored: KVM_TIME_DAY for a day count, WEEK if vague */
 } ev_date_expr;
 

@@ -8,41 +8,48 @@
 #include "events_internal.h"
 
 static const char *const people_nouns[] = {
-    "people", "persons", "civilians", "residents", "inhabitants", "families", "households",
-    "refugees", "idps", "displaced", "villagers", "children", "women", "individuals", "others",
-    "more", NULL};
+    "people",     "persons",     "civilians", "residents", "inhabitants", "families",
+    "households", "refugees",    "idps",      "displaced", "villagers",   "children",
+    "women",      "individuals", "others",    "more",      NULL};
 
 static const char *const non_count_units[] = {
-    "km", "kms", "kilometres", "kilometers", "kilometre", "kilometer", "miles", "mile", "square",
-    "percent", "per", "years", "year", "days", "day", "weeks", "week", "months", "month",
-    "hours", "hour", "dollars", "usd", "francs", "metres", "meters", "m", "am", "pm", "bc",
-    NULL};
+    "km",     "kms",     "kilometres", "kilometers", "kilometre", "kilometer", "miles", "mile",
+    "square", "percent", "per",        "years",      "year",      "days",      "day",   "weeks",
+    "week",   "months",  "month",      "hours",      "hour",      "dollars",   "usd",   "francs",
+    "metres", "meters",  "m",          "am",         "pm",        "bc",        NULL};
 
-static const char *const number_words[] = {"one", "two", "three", "four", "five", "six", "seven",
-                                    "eight", "nine", "ten", "eleven", "twelve", "fifteen",
-                                    "twenty", "thirty", "forty", "fifty", "sixty",
-                                    "seventy", "eighty", "ninety", NULL};
-static const double number_values[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 15,
-                                20, 30, 40, 50, 60, 70, 80, 90};
+static const char *const number_words[] = {
+    "one",   "two",   "three",   "four",   "five",    "six",    "seven",  "eight",
+    "nine",  "ten",   "eleven",  "twelve", "fifteen", "twenty", "thirty", "forty",
+    "fifty", "sixty", "seventy", "eighty", "ninety",  NULL};
+static const double number_values[] = {1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11,
+                                       12, 15, 20, 30, 40, 50, 60, 70, 80, 90};
 static const struct {
     const char *phrase;
     double value;
-} vague_counts[] = {{"millions", 1e6},     {"several million", 1e6}, {"several hundred thousand", 1e5},
-             {"several thousand", 1e3}, {"a few thousand", 1e3}, {"thousands", 1e3},
-             {"several hundred", 1e2}, {"a few hundred", 1e2}, {"hundreds", 1e2},
-             {"dozens", 12},           {"scores", 20}};
-static const char *const open_qualifiers[] = {
-    "over", "more than", "at least", "upwards of", "in excess of", "well over", "beyond",
-    "well above", "above", NULL};
+} vague_counts[] = {{"millions", 1e6},
+                    {"several million", 1e6},
+                    {"several hundred thousand", 1e5},
+                    {"several thousand", 1e3},
+                    {"a few thousand", 1e3},
+                    {"thousands", 1e3},
+                    {"several hundred", 1e2},
+                    {"a few hundred", 1e2},
+                    {"hundreds", 1e2},
+                    {"dozens", 12},
+                    {"scores", 20}};
+static const char *const open_qualifiers[] = {"over",         "more than", "at least", "upwards of",
+                                              "in excess of", "well over", "beyond",   "well above",
+                                              "above",        NULL};
 static const char *const approx_qualifiers[] = {
-    "nearly", "almost", "about", "around", "some", "roughly", "approximately", "an estimated",
-    "estimated", "up to", "close to", "at most", "fewer than", "less than", "as many as",
-    "just over", "just under", NULL};
+    "nearly",        "almost",       "about",      "around",    "some",       "roughly",
+    "approximately", "an estimated", "estimated",  "up to",     "close to",   "at most",
+    "fewer than",    "less than",    "as many as", "just over", "just under", NULL};
 
 void kvm_ev_register_count_words(void)
 {
-    static const char *const starts[] = {"between", "hundreds of thousands", "tens of thousands",
-                                         "half a million", "a", "an", NULL};
+    static const char *const starts[] = {
+        "between", "hundreds of thousands", "tens of thousands", "half a million", "a", "an", NULL};
     for (size_t q = 0; starts[q]; q++)
         kvm_ev_keywords_add_phrase(starts[q], EV_F_COUNT, 0);
     for (size_t q = 0; open_qualifiers[q]; q++)
@@ -59,12 +66,12 @@ void kvm_ev_register_count_words(void)
 int kvm_ev_is_year(const ev_token *toks, size_t n, size_t i)
 {
     const ev_token *t = &toks[i];
-    if (t->kind != EV_TOK_NUMBER || t->grouped || t->decimal || t->digits != 4 ||
-        t->value < 1900 || t->value > 2099)
+    if (t->kind != EV_TOK_NUMBER || t->grouped || t->decimal || t->digits != 4 || t->value < 1900 ||
+        t->value > 2099)
         return 0;
-    if (i + 1 < n && (kvm_ev_has(&toks[i + 1], EV_L_PEOPLE) || kvm_ev_is(&toks[i + 1], "million") ||
-                      kvm_ev_is(&toks[i + 1], "thousand") ||
-                      kvm_ev_has(&toks[i + 1], EV_L_NON_COUNT)))
+    if (i + 1 < n &&
+        (kvm_ev_has(&toks[i + 1], EV_L_PEOPLE) || kvm_ev_is(&toks[i + 1], "million") ||
+         kvm_ev_is(&toks[i + 1], "thousand") || kvm_ev_has(&toks[i + 1], EV_L_NON_COUNT)))
         return 0;
     return 1;
 }
@@ -86,7 +93,6 @@ static double multiplier(const ev_token *t)
 static double number_word(const ev_token *t)
 {
 
-
     for (size_t k = 0; number_words[k]; k++)
         if (kvm_ev_is(t, number_words[k]))
             return number_values[k];
@@ -97,8 +103,7 @@ static double number_word(const ev_token *t)
 
 /* A single quantity at toks[i] ("1.2 million", "7,000", "two million",
  * "hundreds of thousands").  *popen is set for vague plurals. */
-static size_t parse_quantity(const ev_token *toks, size_t n, size_t i, double *pvalue,
-                             int *popen)
+static size_t parse_quantity(const ev_token *toks, size_t n, size_t i, double *pvalue, int *popen)
 {
     *popen = 0;
     if (i >= n)
@@ -157,7 +162,6 @@ static size_t parse_quantity(const ev_token *toks, size_t n, size_t i, double *p
 size_t kvm_ev_parse_count(const ev_token *toks, size_t n, size_t i, long long *pmin,
                           long long *pmax)
 {
-
 
     size_t k = i;
     int open = 0;

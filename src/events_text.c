@@ -11,7 +11,7 @@
 #include "util.h"
 
 /* ---- the keyword table ---------------------------------------------------
- * Open addressing over the folded words the rules read (about 900): a
+ * Open addressing over the folded words the rules read (about 600): a
  * word's flags in one hash and, mostly, one comparison.  Built once per
  * process (pthread_once) from the rules' own lists, so a word a rule tests
  * cannot be missing from it. */
@@ -114,12 +114,15 @@ void kvm_ev_keywords_add_phrase(const char *phrase, uint64_t first_flags, uint64
     }
 }
 
+static void shape_build(void);
+
 static void kw_build(void)
 {
     kvm_ev_register_rule_words();
     kvm_ev_register_date_words();
     kvm_ev_register_count_words();
     kvm_ev_register_actor_words();
+    shape_build();
 }
 
 uint64_t kvm_ev_keyword_flags(const char *word, size_t len)
@@ -164,14 +167,92 @@ static inline unsigned char word_char_at(const char *text, size_t i, size_t end,
     return ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) ? c : 0;
 }
 
-uint64_t kvm_ev_scan(const char *text, size_t start, size_t end, ev_scan *acc)
+/* The scan's prefilter: bit (first letter, second letter or digit, length)
+ * is set when some word with a sentence-gate flag (EV_SCAN_FLAGS) has that
+ * shape.  Most words of a text fail it without being copied or hashed.
+ * The second words of pairs ("of", "into": common) have their own table,
+ * used only once the first word of a pair was seen. */
+#define EV_SCAN_FLAGS (EV_GATE | EV_K_PAIR1 | EV_K_PAIR2)
+#define SHAPE_BITS (26 * 37 * 32)
+static unsigned char kw_shape[SHAPE_BITS / 8];
+static unsigned char kw_shape_pair[SHAPE_BITS / 8];
+
+static inline size_t shape_index(unsigned char c0, unsigned char c1, size_t len)
+{
+    size_t second = c1 == 0 ? 36 : (c1 >= 'a' ? (size_t)(c1 - 'a') : (size_t)(c1 - '0') + 26);
+    return ((size_t)(c0 - 'a') * 37 + second) * 32 + (len < 31 ? len : 31);
+}
+
+static void shape_build(void)
+{
+    for (size_t e = 1; e <= kw_count; e++) {
+        const kw_entry *k = &kw_entries[e];
+        if (!(k->flags & EV_SCAN_FLAGS) || k->word[0] < 'a' || k->word[0] > 'z')
+            continue;
+        size_t bit = shape_index((unsigned char)k->word[0],
+                                 k->len > 1 ? (unsigned char)k->word[1] : 0, k->len);
+        unsigned char *table = (k->flags & (EV_GATE | EV_K_PAIR1)) ? kw_shape : kw_shape_pair;
+        table[bit >> 3] = (unsigned char)(table[bit >> 3] | (1u << (bit & 7)));
+    }
+}
+
+/* Reads the word starting at text[i] (a letter) the tokenizer's way into w
+ * (folded, at most EV_WORD_MAX bytes); returns its end, *pn its length,
+ * *ph its hash; *ptrunc when it was longer. */
+static size_t read_word(const char *text, size_t i, size_t end, char *w, size_t *pn,
+                        uint32_t *ph, int *ptrunc)
+{
+    size_t n = 0, clen;
+    int truncated = 0;
+    uint32_t h = KW_SEED;
+    unsigned char c;
+    while (i < end && (c = word_char_at(text, i, end, &clen)) != 0) {
+        if (n < EV_WORD_MAX) {
+            w[n++] = (char)c;
+            h = kw_step(h, c);
+        } else {
+            truncated = 1;
+        }
+        i += clen;
+    }
+    *pn = n;
+    *ph = kw_final(h);
+    *ptrunc = truncated;
+    return i;
+}
+
+uint64_t kvm_ev_scan(const char *text, size_t start, size_t end, const kvm_mention *mentions,
+                     size_t n_mentions, ev_scan *acc)
 {
     pthread_once(&kw_once, kw_build);
+    /* the first mention that ends after start */
+    size_t lo = 0, hi = n_mentions;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (mentions[mid].end <= start)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t m = lo;
     char w[EV_WORD_MAX + 1];
     uint64_t any = 0;
+    int pair_seen = 0; /* a pair's second word follows its first */
     size_t i = start;
     while (i < end) {
         unsigned char c = (unsigned char)text[i];
+        if (c < 0x80 && !ascii_alnum[c]) {
+            i++;
+            continue;
+        }
+        /* a place mention is one token for the rules: none of its words
+         * is a rule's word */
+        while (m < n_mentions && mentions[m].end <= i)
+            m++;
+        if (m < n_mentions && mentions[m].start <= i && mentions[m].end <= end) {
+            i = mentions[m].end;
+            continue;
+        }
         if (c >= '0' && c <= '9') {
             /* a number (the tokenizer's too): "80km" is 80 and "km" */
             size_t j = i;
@@ -180,8 +261,9 @@ uint64_t kvm_ev_scan(const char *text, size_t start, size_t end, ev_scan *acc)
             /* a year: four digits, not part of a word or of a grouped
              * number ("1,2000", "2000,500"); "in January 2025, ..." is */
             unsigned char after = j < end ? (unsigned char)text[j] : 0;
-            int grouped = (after == ',' && j + 1 < end && text[j + 1] >= '0' && text[j + 1] <= '9') ||
-                          (i > start + 1 && text[i - 1] == ',' && text[i - 2] >= '0' && text[i - 2] <= '9');
+            int grouped =
+                (after == ',' && j + 1 < end && text[j + 1] >= '0' && text[j + 1] <= '9') ||
+                (i > start + 1 && text[i - 1] == ',' && text[i - 2] >= '0' && text[i - 2] <= '9');
             if (j - i == 4 && (c == '1' || c == '2') && !grouped &&
                 !(after < 0x80 && ascii_alnum[after])) {
                 int y = (c - '0') * 1000 + (text[i + 1] - '0') * 100 + (text[i + 2] - '0') * 10 +
@@ -192,31 +274,44 @@ uint64_t kvm_ev_scan(const char *text, size_t start, size_t end, ev_scan *acc)
             i = j;
             continue;
         }
-        size_t clen;
-        c = word_char_at(text, i, end, &clen);
-        if (!(c >= 'a' && c <= 'z')) {
-            i += clen;
-            continue;
-        }
-        size_t n = 0;
-        int truncated = 0;
-        uint32_t h = KW_SEED;
-        while (i < end && c) {
-            if (n < EV_WORD_MAX) {
-                w[n++] = (char)c;
-                h = kw_step(h, c);
-            } else {
-                truncated = 1;
+        size_t n;
+        uint32_t h;
+        int truncated;
+        if (c >= 0x80) {
+            size_t clen;
+            unsigned char f = word_char_at(text, i, end, &clen);
+            if (!(f >= 'a' && f <= 'z')) {
+                i += clen;
+                continue;
             }
-            i += clen;
-            if (i < end)
-                c = word_char_at(text, i, end, &clen);
+            i = read_word(text, i, end, w, &n, &h, &truncated);
+        } else {
+            /* ASCII: find the word's end and test its shape first */
+            size_t j = i + 1;
+            while (j < end && (unsigned char)text[j] < 0x80 && ascii_alnum[(unsigned char)text[j]])
+                j++;
+            if (j < end && (unsigned char)text[j] >= 0x80) {
+                i = read_word(text, i, end, w, &n, &h, &truncated); /* "Défense" */
+            } else {
+                size_t len = j - i;
+                size_t bit = shape_index(ascii_alnum[c],
+                                         len > 1 ? ascii_alnum[(unsigned char)text[i + 1]] : 0, len);
+                int maybe = (kw_shape[bit >> 3] & (1u << (bit & 7))) ||
+                            (pair_seen && (kw_shape_pair[bit >> 3] & (1u << (bit & 7))));
+                if (len > EV_WORD_MAX || !maybe) {
+                    i = j;
+                    continue;
+                }
+                i = read_word(text, i, end, w, &n, &h, &truncated);
+            }
         }
         if (truncated)
             continue;
-        uint64_t f = kw_lookup(w, n, kw_final(h));
+        uint64_t f = kw_lookup(w, n, h) & EV_SCAN_FLAGS;
         any |= f;
-        if (f & EV_F_ACTOR) {
+        if (f & EV_K_PAIR1)
+            pair_seen = 1;
+        if (f & EV_K_ACTOR) {
             if (n == 3 && (memcmp(w, "m23", 3) == 0 || memcmp(w, "afc", 3) == 0))
                 acc->group_counts[0]++;
             else if (n == 3 && memcmp(w, "adf", 3) == 0)

@@ -131,14 +131,24 @@ typedef struct strtab {
     size_t count;
 } strtab;
 
+/* Eight bytes at a time, mixed by multiplication (the table's order is
+ * never visible, so the byte order of the machine does not matter). */
 static size_t hash_bytes(const char *s, size_t len)
 {
-    uint64_t h = 1469598103934665603ull; /* FNV-1a */
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ull;
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ (uint64_t)len;
+    while (len >= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
+        h ^= h >> 31;
+        s += 8;
+        len -= 8;
     }
-    return (size_t)(h ^ (h >> 29));
+    uint64_t w = 0;
+    memcpy(&w, s, len);
+    h = (h ^ w) * 0x94D049BB133111EBull;
+    h ^= h >> 29;
+    return (size_t)h;
 }
 
 /* The slot holding key, or the empty slot where it would go.  cap > 0. */
@@ -199,13 +209,31 @@ typedef struct source_list {
     size_t cap;
 } source_list;
 
+/* A place copied into the set.  Copies outlive kvm_eventset_clear (a
+ * stream of articles names the same places again and again); `gen` tells
+ * whether the current contents reference it. */
+typedef struct place_entry {
+    kvm_place *copy;   /* in place_arena */
+    unsigned long long gen; /* the generation that last referenced it */
+    size_t ref;        /* its index in places[] while gen == set->gen */
+} place_entry;
+
 struct kvm_eventset {
     kvm_status status;
-    kvm_arena arena;
+    kvm_arena arena;  /* strings of the current contents (reset by clear) */
     strtab strings;   /* interned strings, value unused */
-    strtab place_ids; /* id -> index into places */
     strtab stems;     /* article stems in use */
 
+    /* Every place copied so far (kept by clear): id -> entries[value]. */
+    kvm_arena place_arena;
+    strtab place_ids;
+    place_entry *entries;
+    size_t n_entries, entries_cap;
+    unsigned long long gen; /* incremented by clear */
+    void *writer_cache;     /* kvm_eventset_writer_cache */
+    void (*writer_cache_free)(void *);
+
+    /* The places the current contents reference, in first-seen order. */
     const kvm_place **places;
     size_t *place_mention_counts;
     size_t n_places, places_cap, counts_cap;
@@ -231,6 +259,8 @@ kvm_eventset *kvm_eventset_new(void)
     if (!set)
         return NULL;
     kvm_arena_init(&set->arena, 256u * 1024u);
+    kvm_arena_init(&set->place_arena, 16u * 1024u);
+    set->gen = 1;
     return set;
 }
 
@@ -262,7 +292,11 @@ void kvm_eventset_free(kvm_eventset *set)
     free(set->strings.slots);
     free(set->place_ids.slots);
     free(set->stems.slots);
+    free(set->entries);
+    if (set->writer_cache && set->writer_cache_free)
+        set->writer_cache_free(set->writer_cache);
     kvm_arena_free(&set->arena);
+    kvm_arena_free(&set->place_arena);
     free(set);
 }
 
@@ -279,8 +313,8 @@ void kvm_eventset_clear(kvm_eventset *set)
     set->status = KVM_OK;
     kvm_arena_reset(&set->arena);
     tab_clear(&set->strings);
-    tab_clear(&set->place_ids);
     tab_clear(&set->stems);
+    set->gen++; /* the place copies stay, unreferenced */
     set->n_places = 0;
     set->n_articles = 0;
     set->n_events = 0;
@@ -324,30 +358,81 @@ static const char *intern(kvm_eventset *set, const char *s)
     return intern_n(set, s, s ? strlen(s) : 0);
 }
 
-/* Index of the interned place with this id, or (size_t)-1. */
-static size_t place_index(const kvm_eventset *set, const char *id)
+/* The entry of the place with this id, or NULL. */
+static place_entry *find_entry(const kvm_eventset *set, const char *id)
 {
     if (!set->place_ids.cap || !id)
-        return (size_t)-1;
+        return NULL;
     size_t len = strlen(id);
     tab_slot *slot = tab_find(&set->place_ids, id, len, hash_bytes(id, len));
-    return slot->key ? slot->value : (size_t)-1;
+    return slot->key ? &set->entries[slot->value] : NULL;
 }
 
-const kvm_place *kvm_eventset_intern_place(kvm_eventset *set, const kvm_place *place)
+/* Index in places[] of the referenced place with this id, or (size_t)-1. */
+static size_t place_index(const kvm_eventset *set, const char *id)
 {
-    if (!set || !place || set->status != KVM_OK)
+    const place_entry *e = find_entry(set, id);
+    return e && e->gen == set->gen ? e->ref : (size_t)-1;
+}
+
+static const char *nonnull(const char *s)
+{
+    return s ? s : "";
+}
+
+/* 1 if a copy holds exactly what place holds. */
+static int same_place(const kvm_place *copy, const kvm_place *place)
+{
+    return copy->kind == place->kind && memcmp(&copy->lat, &place->lat, sizeof copy->lat) == 0 &&
+           memcmp(&copy->lon, &place->lon, sizeof copy->lon) == 0 &&
+           copy->population == place->population &&
+           strcmp(copy->name, nonnull(place->name)) == 0 &&
+           strcmp(copy->admin2, nonnull(place->admin2)) == 0 &&
+           strcmp(copy->admin1, nonnull(place->admin1)) == 0 &&
+           strcmp(copy->country, nonnull(place->country)) == 0 &&
+           strcmp(copy->alt_names, nonnull(place->alt_names)) == 0 &&
+           strcmp(copy->source, nonnull(place->source)) == 0;
+}
+
+static const char *place_string(kvm_eventset *set, const char *s)
+{
+    if (!s || !s[0])
+        return "";
+    return kvm_arena_strndup(&set->place_arena, s, strlen(s));
+}
+
+/* A copy of place (strings included) in the place arena; NULL if out of memory. */
+static kvm_place *copy_place(kvm_eventset *set, const kvm_place *place, const char *id,
+                             size_t id_len)
+{
+    kvm_place *copy = kvm_arena_alloc(&set->place_arena, sizeof *copy);
+    if (!copy)
         return NULL;
+    *copy = *place;
+    copy->id = kvm_arena_strndup(&set->place_arena, id, id_len);
+    copy->name = place_string(set, place->name);
+    copy->alt_names = place_string(set, place->alt_names);
+    copy->admin2 = place_string(set, place->admin2);
+    copy->admin1 = place_string(set, place->admin1);
+    copy->country = place_string(set, place->country);
+    copy->source = place_string(set, place->source);
+    if (!copy->id || !copy->name || !copy->alt_names || !copy->admin2 || !copy->admin1 ||
+        !copy->country || !copy->source)
+        return NULL;
+    return copy;
+}
+
+/* The entry of place's id, referenced by the current contents (a copy made
+ * or brought back if needed); NULL on error (sticky). */
+static place_entry *intern_entry(kvm_eventset *set, const kvm_place *place)
+{
     const char *id = place->id ? place->id : "";
     size_t len = strlen(id);
     size_t hash = hash_bytes(id, len);
-    if (tab_reserve(&set->place_ids) != 0) {
-        fail(set, KVM_ERR_NOMEM);
-        return NULL;
-    }
-    tab_slot *slot = tab_find(&set->place_ids, id, len, hash);
-    if (slot->key)
-        return set->places[slot->value];
+    tab_slot *slot = set->place_ids.cap ? tab_find(&set->place_ids, id, len, hash) : NULL;
+    place_entry *e = slot && slot->key ? &set->entries[slot->value] : NULL;
+    if (e && e->gen == set->gen)
+        return e; /* referenced already: the first copy wins */
     if (kvm_grow((void **)&set->places, &set->places_cap, set->n_places + 1, sizeof *set->places) !=
             0 ||
         kvm_grow((void **)&set->place_mention_counts, &set->counts_cap, set->n_places + 1,
@@ -355,32 +440,60 @@ const kvm_place *kvm_eventset_intern_place(kvm_eventset *set, const kvm_place *p
         fail(set, KVM_ERR_NOMEM);
         return NULL;
     }
-    kvm_place *copy = kvm_arena_alloc(&set->arena, sizeof *copy);
-    if (!copy) {
-        fail(set, KVM_ERR_NOMEM);
-        return NULL;
+    if (e && !same_place(e->copy, place)) {
+        /* Kept from before a clear but different now: a fresh copy. */
+        kvm_place *copy = copy_place(set, place, id, len);
+        if (!copy) {
+            fail(set, KVM_ERR_NOMEM);
+            return NULL;
+        }
+        e->copy = copy;
+        slot->key = copy->id;
+    } else if (!e) {
+        if (tab_reserve(&set->place_ids) != 0 ||
+            kvm_grow((void **)&set->entries, &set->entries_cap, set->n_entries + 1,
+                     sizeof *set->entries) != 0) {
+            fail(set, KVM_ERR_NOMEM);
+            return NULL;
+        }
+        kvm_place *copy = copy_place(set, place, id, len);
+        if (!copy) {
+            fail(set, KVM_ERR_NOMEM);
+            return NULL;
+        }
+        slot = tab_find(&set->place_ids, id, len, hash);
+        slot->key = copy->id;
+        slot->len = len;
+        slot->hash = hash;
+        slot->value = set->n_entries;
+        set->place_ids.count++;
+        e = &set->entries[set->n_entries++];
+        e->copy = copy;
     }
-    *copy = *place;
-    copy->id = intern_n(set, id, len);
-    copy->name = intern(set, place->name);
-    copy->alt_names = intern(set, place->alt_names);
-    copy->admin2 = intern(set, place->admin2);
-    copy->admin1 = intern(set, place->admin1);
-    copy->country = intern(set, place->country);
-    copy->source = intern(set, place->source);
-    if (set->status != KVM_OK)
-        return NULL;
-    /* The table may have grown while interning the strings. */
-    slot = tab_find(&set->place_ids, id, len, hash);
-    slot->key = copy->id;
-    slot->len = len;
-    slot->hash = hash;
-    slot->value = set->n_places;
-    set->place_ids.count++;
-    set->places[set->n_places] = copy;
+    e->gen = set->gen;
+    e->ref = set->n_places;
+    set->places[set->n_places] = e->copy;
     set->place_mention_counts[set->n_places] = 0;
     set->n_places++;
-    return copy;
+    return e;
+}
+
+const kvm_place *kvm_eventset_intern_place(kvm_eventset *set, const kvm_place *place)
+{
+    if (!set || !place || set->status != KVM_OK)
+        return NULL;
+    place_entry *e = intern_entry(set, place);
+    return e ? e->copy : NULL;
+}
+
+void **kvm_eventset_writer_cache(const kvm_eventset *set, void (*destroy)(void *))
+{
+    if (!set)
+        return NULL;
+    kvm_eventset *s = (kvm_eventset *)(uintptr_t)set; /* a cache: logically const */
+    if (!s->writer_cache_free)
+        s->writer_cache_free = destroy;
+    return &s->writer_cache;
 }
 
 /* NULL stays NULL; anything else is interned (NULL result = sticky error). */
@@ -503,8 +616,13 @@ void kvm_eventset_add_mention(kvm_eventset *set, size_t article, const kvm_menti
         return;
     }
     kvm_mention m = *mention;
-    if (intern_optional_place(set, mention->place, &m.place) != 0)
-        return;
+    place_entry *entry = NULL;
+    if (mention->place) {
+        entry = intern_entry(set, mention->place);
+        if (!entry)
+            return;
+        m.place = entry->copy;
+    }
     m.method = intern(set, mention->method);
     const char *t = intern(set, text);
     if (!m.method || !t)
@@ -514,8 +632,8 @@ void kvm_eventset_add_mention(kvm_eventset *set, size_t article, const kvm_menti
     rec->info.n_mentions = n + 1;
     rec->info.mentions = rec->mentions;
     rec->info.mention_texts = rec->texts;
-    if (m.place)
-        set->place_mention_counts[place_index(set, m.place->id)]++;
+    if (entry)
+        set->place_mention_counts[entry->ref]++;
 }
 
 size_t kvm_eventset_article_count(const kvm_eventset *set)
@@ -567,11 +685,25 @@ size_t kvm_eventset_add_event(kvm_eventset *set, const kvm_event *event)
     if (event->id && event->id[0]) {
         e.id = intern(set, event->id);
     } else {
-        kvm_buf buf;
-        kvm_buf_init(&buf);
-        kvm_buf_printf(&buf, "%s-%zu", rec->stem, rec->n_events + 1);
-        e.id = buf.failed ? NULL : intern_n(set, buf.data, buf.len);
-        kvm_buf_free(&buf);
+        /* "<stem>-<n>" */
+        char digits[24], *end = digits + sizeof digits, *d = end;
+        size_t number = rec->n_events + 1;
+        do {
+            *--d = (char)('0' + number % 10);
+            number /= 10;
+        } while (number);
+        *--d = '-';
+        size_t stem_len = strlen(rec->stem), n = (size_t)(end - d);
+        char small[256];
+        char *text = stem_len + n <= sizeof small ? small : malloc(stem_len + n);
+        e.id = NULL;
+        if (text) {
+            memcpy(text, rec->stem, stem_len);
+            memcpy(text + stem_len, d, n);
+            e.id = intern_n(set, text, stem_len + n);
+            if (text != small)
+                free(text);
+        }
         if (!e.id)
             fail(set, KVM_ERR_NOMEM);
     }
@@ -775,22 +907,31 @@ typedef struct merge_group {
     size_t rep;        /* event whose fields are kept */
     size_t first;      /* earliest member (position of the merged event) */
     const char *actor; /* first named actor among the members */
-    size_t *members;
-    size_t n_members, cap;
+    size_t head, tail; /* members, in joining order, linked by member_next */
+    size_t n_members;
+    size_t version;    /* index entries of older versions are stale */
 } merge_group;
 
-static const kvm_event *merge_sort_events; /* qsort has no context argument */
+/* Sort key: events can only join within one (type, place, counts) run. */
+typedef struct merge_key {
+    int type;
+    uintptr_t place;
+    long long count_min, count_max; /* displacement only (else 0) */
+    size_t index;
+} merge_key;
 
 static int compare_merge_key(const void *pa, const void *pb)
 {
-    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
-    const kvm_event *ea = &merge_sort_events[a], *eb = &merge_sort_events[b];
-    if (ea->type != eb->type)
-        return ea->type < eb->type ? -1 : 1;
-    uintptr_t qa = (uintptr_t)ea->place, qb = (uintptr_t)eb->place;
-    if (qa != qb)
-        return qa < qb ? -1 : 1;
-    return a < b ? -1 : a > b;
+    const merge_key *a = pa, *b = pb;
+    if (a->type != b->type)
+        return a->type < b->type ? -1 : 1;
+    if (a->place != b->place)
+        return a->place < b->place ? -1 : 1;
+    if (a->count_min != b->count_min)
+        return a->count_min < b->count_min ? -1 : 1;
+    if (a->count_max != b->count_max)
+        return a->count_max < b->count_max ? -1 : 1;
+    return a->index < b->index ? -1 : a->index > b->index;
 }
 
 static int mergeable(const kvm_event *e)
@@ -815,6 +956,237 @@ static int joins(const merge_group *g, const kvm_event *rep, const kvm_event *e)
     return dates_compatible(rep, e);
 }
 
+/* ---- The index of a run's groups by representative date ---------------------
+ * An event can only join a group whose representative's date is compatible
+ * with its own, so groups are filed by that date: a year-precise date under
+ * its year (IX_YEAR), a month-precise one under its month (IX_MONTH), week
+ * and day precise ones under their day (IX_WEEK, IX_DAY), and every dated
+ * one under its year (IX_ANY_YEAR) and, finer than a year, its month
+ * (IX_ANY_MONTH); undated ones in a list of their own, and dated ones at
+ * town level in a list sorted by group (an undated town event may join
+ * them).  A group whose representative changes is filed again under a new
+ * version; old entries are skipped.  So an event looks at the few groups
+ * its date allows instead of every group of the run. */
+
+enum { IX_YEAR, IX_MONTH, IX_WEEK, IX_DAY, IX_ANY_YEAR, IX_ANY_MONTH, IX_KINDS };
+
+typedef struct ix_entry {
+    size_t group, version;
+} ix_entry;
+
+typedef struct ix_list {
+    size_t run;  /* 0: empty slot */
+    int kind;
+    long value;
+    ix_entry *items;
+    size_t n, cap;
+} ix_list;
+
+typedef struct merge_index {
+    ix_list *lists; /* open addressing on (run, kind, value); cap a power of two */
+    size_t cap, used;
+    ix_entry *undated, *town; /* this run's; town sorted by group */
+    size_t n_undated, undated_cap, n_town, town_cap;
+    size_t filed[IX_KINDS]; /* entries filed in this run, per kind */
+    size_t run;
+    merge_group *groups;
+    const kvm_event *events;
+} merge_index;
+
+static size_t ix_hash(size_t run, int kind, long value)
+{
+    uint64_t h = ((uint64_t)run * 0x9E3779B97F4A7C15ull) ^ ((uint64_t)kind << 56) ^
+                 ((uint64_t)value * 0xBF58476D1CE4E5B9ull);
+    return (size_t)(h ^ (h >> 31));
+}
+
+static ix_list *ix_slot(const merge_index *x, size_t run, int kind, long value)
+{
+    size_t mask = x->cap - 1;
+    for (size_t i = ix_hash(run, kind, value) & mask;; i = (i + 1) & mask) {
+        ix_list *l = &x->lists[i];
+        if (!l->run || (l->run == run && l->kind == kind && l->value == value))
+            return l;
+    }
+}
+
+/* The list of (kind, value) in this run; NULL if none (lookups only). */
+static const ix_list *ix_get(const merge_index *x, int kind, long value)
+{
+    if (!x->filed[kind])
+        return NULL;
+    const ix_list *l = ix_slot(x, x->run, kind, value);
+    return l->run ? l : NULL;
+}
+
+static int push_entry(ix_entry **pitems, size_t *pn, size_t *pcap, size_t group, size_t version)
+{
+    if (kvm_grow((void **)pitems, pcap, *pn + 1, sizeof **pitems) != 0)
+        return -1;
+    (*pitems)[*pn].group = group;
+    (*pitems)[*pn].version = version;
+    (*pn)++;
+    return 0;
+}
+
+static int ix_add(merge_index *x, int kind, long value, size_t group)
+{
+    if ((x->used + 1) * 2 > x->cap) {
+        size_t cap = x->cap ? x->cap * 2 : 256;
+        ix_list *lists = cap > x->cap ? calloc(cap, sizeof *lists) : NULL;
+        if (!lists)
+            return -1;
+        merge_index bigger = *x;
+        bigger.lists = lists;
+        bigger.cap = cap;
+        for (size_t i = 0; i < x->cap; i++)
+            if (x->lists[i].run)
+                *ix_slot(&bigger, x->lists[i].run, x->lists[i].kind, x->lists[i].value) =
+                    x->lists[i];
+        free(x->lists);
+        x->lists = lists;
+        x->cap = cap;
+    }
+    ix_list *l = ix_slot(x, x->run, kind, value);
+    if (!l->run) {
+        l->run = x->run;
+        l->kind = kind;
+        l->value = value;
+        x->used++;
+    }
+    x->filed[kind]++;
+    return push_entry(&l->items, &l->n, &l->cap, group, x->groups[group].version);
+}
+
+/* Files group g under its representative's date (a new version). */
+static int ix_file(merge_index *x, size_t g)
+{
+    merge_group *group = &x->groups[g];
+    const kvm_event *rep = &x->events[group->rep];
+    group->version++;
+    int p = effective_precision(rep);
+    if (p == 0)
+        return push_entry(&x->undated, &x->n_undated, &x->undated_cap, g, group->version);
+    long year = rep->date.year, month = (long)rep->date.year * 16 + rep->date.month;
+    if (ix_add(x, IX_ANY_YEAR, year, g) != 0)
+        return -1;
+    if (p == KVM_TIME_YEAR) {
+        if (ix_add(x, IX_YEAR, year, g) != 0)
+            return -1;
+    } else {
+        if (ix_add(x, IX_ANY_MONTH, month, g) != 0)
+            return -1;
+        if (p == KVM_TIME_MONTH) {
+            if (ix_add(x, IX_MONTH, month, g) != 0)
+                return -1;
+        } else if (ix_add(x, p == KVM_TIME_WEEK ? IX_WEEK : IX_DAY,
+                          kvm_date_to_days(rep->date), g) != 0) {
+            return -1;
+        }
+    }
+    if (rep->geo_precision == KVM_GEO_TOWN) {
+        /* sorted insertion (a group enters again only with a new version) */
+        if (kvm_grow((void **)&x->town, &x->town_cap, x->n_town + 1, sizeof *x->town) != 0)
+            return -1;
+        size_t lo = 0, hi = x->n_town;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (x->town[mid].group <= g)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        memmove(x->town + lo + 1, x->town + lo, (x->n_town - lo) * sizeof *x->town);
+        x->town[lo].group = g;
+        x->town[lo].version = group->version;
+        x->n_town++;
+    }
+    return 0;
+}
+
+/* The earliest group of items (current entries only) that e may join, if
+ * earlier than *pbest.  With `sorted` the first match is the earliest. */
+static void ix_scan(const merge_index *x, const ix_entry *items, size_t n, int sorted,
+                    const kvm_event *e, size_t *pbest)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t g = items[i].group;
+        if (g >= *pbest) {
+            if (sorted)
+                return;
+            continue;
+        }
+        const merge_group *group = &x->groups[g];
+        if (items[i].version != group->version || !joins(group, &x->events[group->rep], e))
+            continue;
+        *pbest = g;
+        if (sorted)
+            return;
+    }
+}
+
+static void ix_scan_list(const merge_index *x, int kind, long value, const kvm_event *e,
+                         size_t *pbest)
+{
+    const ix_list *l = ix_get(x, kind, value);
+    if (l)
+        ix_scan(x, l->items, l->n, 0, e, pbest);
+}
+
+/* The first group (in creation order) of this run that e may join, or
+ * (size_t)-1: the groups its date allows, checked with joins(). */
+static size_t ix_find(const merge_index *x, const kvm_event *e)
+{
+    size_t best = (size_t)-1;
+    int p = effective_precision(e);
+    int town = e->geo_precision == KVM_GEO_TOWN;
+    if (p == 0 || town)
+        ix_scan(x, x->undated, x->n_undated, 1, e, &best);
+    if (p == 0) {
+        if (town)
+            ix_scan(x, x->town, x->n_town, 1, e, &best);
+        return best;
+    }
+    long year = e->date.year, month = (long)e->date.year * 16 + e->date.month;
+    if (p == KVM_TIME_YEAR) {
+        ix_scan_list(x, IX_ANY_YEAR, year, e, &best);
+        return best;
+    }
+    ix_scan_list(x, IX_YEAR, year, e, &best);
+    if (p == KVM_TIME_MONTH) {
+        ix_scan_list(x, IX_ANY_MONTH, month, e, &best);
+        return best;
+    }
+    ix_scan_list(x, IX_MONTH, month, e, &best);
+    long day = kvm_date_to_days(e->date);
+    if (p == KVM_TIME_DAY)
+        ix_scan_list(x, IX_DAY, day, e, &best); /* day against day: the same day */
+    for (long d = day - 7; d <= day + 7; d++) {
+        if (p == KVM_TIME_WEEK && x->filed[IX_DAY])
+            ix_scan_list(x, IX_DAY, d, e, &best);
+        if (x->filed[IX_WEEK])
+            ix_scan_list(x, IX_WEEK, d, e, &best);
+    }
+    return best;
+}
+
+static void ix_next_run(merge_index *x)
+{
+    x->run++;
+    x->n_undated = 0;
+    x->n_town = 0;
+    memset(x->filed, 0, sizeof x->filed);
+}
+
+static void ix_free(merge_index *x)
+{
+    for (size_t i = 0; i < x->cap; i++)
+        free(x->lists[i].items);
+    free(x->lists);
+    free(x->undated);
+    free(x->town);
+}
+
 static int compare_size(const void *pa, const void *pb)
 {
     size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
@@ -829,18 +1201,18 @@ static int compare_group_first(const void *pa, const void *pb)
 
 /* Builds the merged source list of a group: the representative's first
  * article, then every other source in ascending order. */
-static kvm_status group_sources(const kvm_eventset *set, const merge_group *g, size_t **pitems,
-                                size_t *pn)
+static kvm_status group_sources(const kvm_eventset *set, const merge_group *g,
+                                const size_t *member_next, size_t **pitems, size_t *pn)
 {
     size_t total = 0;
-    for (size_t m = 0; m < g->n_members; m++)
-        total += set->events[g->members[m]].n_sources;
+    for (size_t m = g->head, k = 0; k < g->n_members; m = member_next[m], k++)
+        total += set->events[m].n_sources;
     size_t *items = kvm_alloc_array(total, sizeof *items);
     if (!items)
         return KVM_ERR_NOMEM;
     size_t head = set->events[g->rep].article, n = 0;
-    for (size_t m = 0; m < g->n_members; m++) {
-        const kvm_event *e = &set->events[g->members[m]];
+    for (size_t m = g->head, k = 0; k < g->n_members; m = member_next[m], k++) {
+        const kvm_event *e = &set->events[m];
         for (size_t s = 0; s < e->n_sources; s++)
             if (e->sources[s] != head)
                 items[n++] = e->sources[s];
@@ -857,13 +1229,6 @@ static kvm_status group_sources(const kvm_eventset *set, const merge_group *g, s
     return KVM_OK;
 }
 
-static void free_groups(merge_group *groups, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(groups[i].members);
-    free(groups);
-}
-
 kvm_status kvm_eventset_merge_duplicates(kvm_eventset *set, kvm_error *err)
 {
     if (!set)
@@ -873,61 +1238,75 @@ kvm_status kvm_eventset_merge_duplicates(kvm_eventset *set, kvm_error *err)
     size_t n = set->n_events;
     if (n < 2)
         return KVM_OK;
-    size_t *order = kvm_alloc_array(n, sizeof *order);
+    merge_key *order = kvm_alloc_array(n, sizeof *order);
     merge_group *groups = kvm_alloc_array(n, sizeof *groups);
-    size_t *run_groups = kvm_alloc_array(n, sizeof *run_groups);
+    size_t *member_next = kvm_alloc_array(n, sizeof *member_next);
     kvm_event *merged = kvm_alloc_array(n, sizeof *merged);
     source_list *merged_sources = kvm_alloc_array(n, sizeof *merged_sources);
+    merge_index ix;
+    memset(&ix, 0, sizeof ix);
+    ix.groups = groups;
+    ix.events = set->events;
     size_t n_groups = 0;
     kvm_status status = KVM_OK;
-    if (!order || !groups || !run_groups || !merged || !merged_sources) {
+    if (!order || !groups || !member_next || !merged || !merged_sources) {
         status = KVM_ERR_NOMEM;
         goto done;
     }
-    for (size_t i = 0; i < n; i++)
-        order[i] = i;
-    merge_sort_events = set->events;
+    for (size_t i = 0; i < n; i++) {
+        const kvm_event *e = &set->events[i];
+        order[i].type = (int)e->type;
+        order[i].place = (uintptr_t)e->place;
+        order[i].count_min = e->type == KVM_EVENT_DISPLACEMENT ? e->count_min : 0;
+        order[i].count_max = e->type == KVM_EVENT_DISPLACEMENT ? e->count_max : 0;
+        order[i].index = i;
+    }
     qsort(order, n, sizeof *order, compare_merge_key);
 
-    /* Within each run of one (type, place), each event joins the first
-     * compatible group or starts one. */
+    /* Within each run of one (type, place) (and, for displacement, counts),
+     * each event joins the first compatible group or starts one. */
     for (size_t start = 0; start < n;) {
         size_t end = start + 1;
-        const kvm_event *head = &set->events[order[start]];
-        while (end < n && set->events[order[end]].type == head->type &&
-               set->events[order[end]].place == head->place)
+        while (end < n && order[end].type == order[start].type &&
+               order[end].place == order[start].place &&
+               order[end].count_min == order[start].count_min &&
+               order[end].count_max == order[start].count_max)
             end++;
-        size_t n_run = 0;
+        int indexed = end - start > 1;
+        if (indexed)
+            ix_next_run(&ix);
         for (size_t k = start; k < end; k++) {
-            size_t idx = order[k];
+            size_t idx = order[k].index;
             const kvm_event *e = &set->events[idx];
-            merge_group *g = NULL;
-            if (mergeable(e)) {
-                for (size_t r = 0; r < n_run && !g; r++)
-                    if (joins(&groups[run_groups[r]], &set->events[groups[run_groups[r]].rep], e))
-                        g = &groups[run_groups[r]];
-            }
-            if (!g) {
-                g = &groups[n_groups];
+            size_t gi = indexed && mergeable(e) ? ix_find(&ix, e) : (size_t)-1;
+            merge_group *g;
+            if (gi == (size_t)-1) {
+                gi = n_groups++;
+                g = &groups[gi];
                 memset(g, 0, sizeof *g);
                 g->rep = idx;
                 g->first = idx;
                 g->actor = e->actor1;
-                if (mergeable(e))
-                    run_groups[n_run++] = n_groups;
-                n_groups++;
+                g->head = idx;
+                if (indexed && mergeable(e) && ix_file(&ix, gi) != 0) {
+                    status = KVM_ERR_NOMEM;
+                    goto done;
+                }
             } else {
-                if (more_precise(e, &set->events[g->rep]))
-                    g->rep = idx;
+                g = &groups[gi];
                 if (!g->actor[0])
                     g->actor = e->actor1;
+                member_next[g->tail] = idx;
+                if (more_precise(e, &set->events[g->rep])) {
+                    g->rep = idx;
+                    if (ix_file(&ix, gi) != 0) {
+                        status = KVM_ERR_NOMEM;
+                        goto done;
+                    }
+                }
             }
-            if (kvm_grow((void **)&g->members, &g->cap, g->n_members + 1, sizeof *g->members) !=
-                0) {
-                status = KVM_ERR_NOMEM;
-                goto done;
-            }
-            g->members[g->n_members++] = idx;
+            g->tail = idx;
+            g->n_members++;
         }
         start = end;
     }
@@ -949,7 +1328,7 @@ kvm_status kvm_eventset_merge_duplicates(kvm_eventset *set, kvm_error *err)
             continue;
         }
         size_t *items, count;
-        if ((status = group_sources(set, g, &items, &count)) != KVM_OK) {
+        if ((status = group_sources(set, g, member_next, &items, &count)) != KVM_OK) {
             for (size_t j = 0; j < i; j++) /* give moved lists back */
                 if (groups[j].n_members == 1)
                     set->sources[groups[j].rep] = merged_sources[j];
@@ -970,10 +1349,10 @@ kvm_status kvm_eventset_merge_duplicates(kvm_eventset *set, kvm_error *err)
     fix_source_pointers(set);
 
 done:
-    if (groups)
-        free_groups(groups, n_groups);
+    ix_free(&ix);
+    free(groups);
+    free(member_next);
     free(order);
-    free(run_groups);
     free(merged);
     free(merged_sources);
     if (status != KVM_OK)
@@ -1055,6 +1434,42 @@ static kvm_status add_advance(kvm_eventset *set, const kvm_event *from, const kv
     return KVM_OK;
 }
 
+/* Lower bound of geodesic distances: on the WGS84 ellipsoid ds^2 = M^2 dlat^2 +
+ * N^2 cos^2(lat) dlon^2 with M >= a(1 - e^2) = 6335.4 km and N >= a, so any
+ * path is at least NEAR_RADIUS_KM times as long as on the unit sphere with the
+ * same latitudes and longitudes, hence geodesic >= NEAR_RADIUS_KM * the
+ * great-circle angle.  6300 leaves half a percent for rounding. */
+#define NEAR_RADIUS_KM 6300.0
+#define CHORD_SLACK 1e-12 /* rounding of a chord between unit vectors */
+#define PI_VALUE 3.14159265358979323846
+
+typedef struct seen_capture {
+    size_t event;
+    double x, y, z; /* the place on the unit sphere */
+} seen_capture;
+
+static void unit_vector(const kvm_place *p, seen_capture *s)
+{
+    double lat = p->lat * (PI_VALUE / 180.0), lon = p->lon * (PI_VALUE / 180.0);
+    s->x = cos(lat) * cos(lon);
+    s->y = cos(lat) * sin(lon);
+    s->z = sin(lat);
+}
+
+static double chord2(const seen_capture *a, const seen_capture *b)
+{
+    double dx = a->x - b->x, dy = a->y - b->y, dz = a->z - b->z;
+    return dx * dx + dy * dy + dz * dz;
+}
+
+/* Chord length on the unit sphere below which a place may be nearer than
+ * km (above it, its geodesic distance is certainly larger). */
+static double chord_limit(double km)
+{
+    double angle = km / NEAR_RADIUS_KM;
+    return angle >= PI_VALUE ? 3.0 : 2.0 * sin(angle / 2.0) + CHORD_SLACK;
+}
+
 kvm_status kvm_eventset_compute_advances(kvm_eventset *set, kvm_error *err)
 {
     if (!set)
@@ -1064,9 +1479,11 @@ kvm_status kvm_eventset_compute_advances(kvm_eventset *set, kvm_error *err)
     set->n_advances = 0;
     size_t n = 0;
     size_t *caps = kvm_alloc_array(set->n_events, sizeof *caps);
-    size_t *seen = kvm_alloc_array(set->n_events, sizeof *seen); /* captures kept so far */
+    seen_capture *seen = kvm_alloc_array(set->n_events, sizeof *seen); /* distinct places so far */
+    /* Per place entry: the actor run that captured it last (repeat test). */
+    size_t *stamp = calloc(set->n_entries ? set->n_entries : 1, sizeof *stamp);
     kvm_status status = KVM_OK;
-    if (!caps || !seen) {
+    if (!caps || !seen || !stamp) {
         status = KVM_ERR_NOMEM;
         goto done;
     }
@@ -1075,45 +1492,84 @@ kvm_status kvm_eventset_compute_advances(kvm_eventset *set, kvm_error *err)
             caps[n++] = i;
     advance_sort_events = set->events;
     qsort(caps, n, sizeof *caps, compare_capture);
+    size_t run = 0;
     for (size_t start = 0; start < n;) {
         const kvm_event *head = &set->events[caps[start]];
         size_t end = start + 1;
         while (end < n && actor_equal(set->events[caps[end]].actor1, head->actor1))
             end++;
+        run++;
         size_t n_seen = 0, sequence = 0;
+        int invalid_seen = 0; /* a place kvm_geodesic_inverse refuses */
         for (size_t k = start; k < end; k++) {
             const kvm_event *e = &set->events[caps[k]];
-            size_t nearest = (size_t)-1;
-            double best = 0.0;
-            int repeat = 0;
-            for (size_t j = 0; j < n_seen && !repeat; j++) {
-                const kvm_event *prev = &set->events[seen[j]];
-                if (prev->place == e->place) {
-                    repeat = 1;
-                    break;
-                }
-                double km = 0.0;
-                if ((status = kvm_geodesic_inverse(place_lonlat(prev->place),
-                                                   place_lonlat(e->place), &km, NULL, NULL)) !=
-                    KVM_OK)
-                    goto done;
-                if (nearest == (size_t)-1 || km < best) {
-                    nearest = j;
-                    best = km;
-                }
+            const place_entry *entry = find_entry(set, e->place->id);
+            size_t slot = entry ? (size_t)(entry - set->entries) : (size_t)-1;
+            if (slot != (size_t)-1 && entry->copy == e->place) {
+                if (stamp[slot] == run)
+                    continue; /* captured before: no arrow */
+                stamp[slot] = run;
+            } else {
+                /* not one of the set's places (cannot happen): compare by pointer */
+                int repeat = 0;
+                for (size_t j = 0; j < n_seen && !repeat; j++)
+                    repeat = set->events[seen[j].event].place == e->place;
+                if (repeat)
+                    continue;
             }
-            if (repeat)
-                continue;
-            if (nearest != (size_t)-1 && (status = add_advance(set, &set->events[seen[nearest]], e,
-                                                               ++sequence, head->actor1)) != KVM_OK)
+            seen_capture here;
+            here.event = caps[k];
+            unit_vector(e->place, &here);
+            double km = 0.0;
+            int valid = kvm_geodesic_inverse(place_lonlat(e->place), place_lonlat(e->place), &km,
+                                             NULL, NULL) == KVM_OK;
+            if ((!valid && n_seen > 0) || (valid && invalid_seen)) {
+                /* the pairwise search would meet the bad coordinates */
+                status = KVM_ERR_INVALID;
                 goto done;
-            seen[n_seen++] = caps[k];
+            }
+            invalid_seen |= !valid;
+            if (n_seen > 0) {
+                /* The nearest earlier capture (the first of equals): start
+                 * from the nearest by chord, then compute only the
+                 * geodesics the chord bound cannot rule out. */
+                size_t nearest = 0;
+                double nearest_chord = chord2(&seen[0], &here);
+                for (size_t j = 1; j < n_seen; j++) {
+                    double c = chord2(&seen[j], &here);
+                    if (c < nearest_chord) {
+                        nearest = j;
+                        nearest_chord = c;
+                    }
+                }
+                double best = 0.0;
+                kvm_geodesic_inverse_unchecked(place_lonlat(set->events[seen[nearest].event].place),
+                                               place_lonlat(e->place), &best, NULL, NULL);
+                double limit = chord_limit(best);
+                for (size_t j = 0; j < n_seen; j++) {
+                    if (j == nearest || chord2(&seen[j], &here) > limit * limit)
+                        continue;
+                    double d = 0.0;
+                    kvm_geodesic_inverse_unchecked(place_lonlat(set->events[seen[j].event].place),
+                                                   place_lonlat(e->place), &d, NULL, NULL);
+                    if (d < best || (d == best && j < nearest)) {
+                        best = d;
+                        nearest = j;
+                        limit = chord_limit(best);
+                    }
+                }
+                if ((status = add_advance(set, &set->events[seen[nearest].event], e, ++sequence,
+                                          head->actor1)) != KVM_OK)
+                    goto done;
+            }
+            seen[n_seen++] = here;
         }
         start = end;
     }
 done:
     free(caps);
     free(seen);
+    free(stamp);
     if (status != KVM_OK) {
         set->n_advances = 0;
         return kvm_error_set(err, status, "cannot compute advances: %s",

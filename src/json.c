@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <float.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -54,6 +55,11 @@ void *kvm_arena_alloc(kvm_arena *arena, size_t size)
     if (size == 0)
         size = ARENA_ALIGN;
     kvm_arena_block *block = arena->current;
+    if (block && block->size - block->used >= size) { /* the common case */
+        void *p = block_data(block) + block->used;
+        block->used += size;
+        return p;
+    }
     /* Reuse blocks kept by a reset before adding new ones. */
     while (block && block->size - block->used < size) {
         if (!block->next)
@@ -340,6 +346,44 @@ static void scratch_cp(kvm_buf *buf, uint32_t cp)
     kvm_buf_append(buf, tmp, kvm_utf8_encode(cp, tmp));
 }
 
+/* Bytes a JSON string can hold as they are: not '"', '\\', a control
+ * character or a non-ASCII byte (those go through the careful path). */
+static int plain_byte(unsigned char c)
+{
+    return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/* Index of the first byte of d[pos..len) that is not plain (len if none),
+ * eight bytes at a time.  The lowest flagged byte of each test below is
+ * exact (borrows only reach higher bytes), so the first flagged byte of the
+ * little-endian word is the first non-plain byte. */
+static size_t scan_plain(const unsigned char *d, size_t pos, size_t len)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(__GNUC__)
+    while (len - pos >= 8) {
+        uint64_t w;
+        memcpy(&w, d + pos, 8);
+        uint64_t q = w ^ (ONES * '"'), b = w ^ (ONES * '\\');
+        uint64_t flags = ((q - ONES) & ~q) | ((b - ONES) & ~b) | ((w - ONES * 0x20) & ~w) | w;
+        flags &= HIGHS;
+        if (flags)
+            return pos + ((size_t)__builtin_ctzll(flags) >> 3);
+        pos += 8;
+    }
+#endif
+    while (pos < len && plain_byte(d[pos]))
+        pos++;
+    return pos;
+}
+
+size_t kvm_json_plain_span(const char *text, size_t len)
+{
+    return scan_plain((const unsigned char *)text, 0, len);
+}
+
 /* Parses a string at r->pos (the opening quote).  On success *pout and *plen are
  * the unescaped text in the doc (NULL when validating only). */
 static kvm_status parse_string(parser *p, const char **pout, size_t *plen)
@@ -347,11 +391,9 @@ static kvm_status parse_string(parser *p, const char **pout, size_t *plen)
     kvm_json_reader *r = p->r;
     const unsigned char *d = (const unsigned char *)r->data;
     size_t start = ++r->pos; /* after '"' */
-    size_t pos = start;
     int simple = 1;
     /* Fast scan: plain ASCII up to the closing quote. */
-    while (pos < r->len && d[pos] != '"' && d[pos] != '\\' && d[pos] >= 0x20 && d[pos] < 0x80)
-        pos++;
+    size_t pos = scan_plain(d, start, r->len);
     kvm_buf *out = p->doc ? &p->doc->scratch : NULL;
     if (pos >= r->len || d[pos] != '"') {
         simple = 0;
@@ -452,10 +494,11 @@ static kvm_status parse_string(parser *p, const char **pout, size_t *plen)
                 pos += used;
                 continue;
             }
-            if (c < 0x80) {
+            if (c < 0x80) { /* a run of plain bytes, copied at once */
+                size_t run = scan_plain(d, pos + 1, r->len);
                 if (out)
-                    kvm_buf_putc(out, (char)c);
-                pos++;
+                    kvm_buf_append(out, r->data + pos, run - pos);
+                pos = run;
                 continue;
             }
             uint32_t cp;
@@ -500,6 +543,69 @@ static kvm_status parse_string(parser *p, const char **pout, size_t *plen)
 static int is_digit(int c)
 {
     return c >= '0' && c <= '9';
+}
+
+/* Exact powers of ten (10^22 is the largest a double holds exactly). */
+static const double pow10_exact[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                     1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                     1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* The value of a syntactically valid JSON number s[0..n) when it is exact
+ * to compute: at most 15 significant digits and a decimal exponent within
+ * +-22, so that digits * 10^e or digits / 10^-e is one correctly rounded
+ * operation on exact operands (Clinger's fast path): the same double as
+ * strtod.  -1 when strtod is needed. */
+static int fast_number(const char *s, size_t n, double *pv)
+{
+    size_t i = 0;
+    int neg = 0;
+    if (s[i] == '-') {
+        neg = 1;
+        i++;
+    }
+    uint64_t m = 0;
+    int digits = 0;    /* significant digits in m (leading zeros skipped) */
+    long exp10 = 0;    /* value = m * 10^exp10 */
+    for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+        if (m == 0 && s[i] == '0')
+            continue;
+        if (++digits > 15)
+            return -1;
+        m = m * 10 + (uint64_t)(s[i] - '0');
+    }
+    if (i < n && s[i] == '.') {
+        for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+            exp10--;
+            if (m == 0 && s[i] == '0')
+                continue;
+            if (++digits > 15)
+                return -1;
+            m = m * 10 + (uint64_t)(s[i] - '0');
+        }
+    }
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        int eneg = 0;
+        if (i < n && (s[i] == '+' || s[i] == '-'))
+            eneg = s[i++] == '-';
+        long e = 0;
+        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+            e = e * 10 + (s[i] - '0');
+            if (e > 100000)
+                return -1;
+        }
+        exp10 += eneg ? -e : e;
+    }
+    if (i != n || FLT_EVAL_METHOD != 0)
+        return -1;
+    double v = (double)m; /* exact: m < 10^15 < 2^53 */
+    if (m != 0) {
+        if (exp10 < -22 || exp10 > 22)
+            return -1;
+        v = exp10 < 0 ? v / pow10_exact[-exp10] : v * pow10_exact[exp10];
+    }
+    *pv = neg ? -v : v;
+    return 0;
 }
 
 static kvm_status parse_number(parser *p, kvm_json *node)
@@ -558,8 +664,11 @@ static kvm_status parse_number(parser *p, kvm_json *node)
         text = NULL; /* long number, validating only: the syntax was checked */
     }
     if (text) {
-        errno = 0;
-        double v = strtod(text, NULL);
+        double v;
+        if (fast_number(d + start, n, &v) != 0) {
+            errno = 0;
+            v = strtod(text, NULL);
+        }
         if (!isfinite(v)) {
             return kvm_json_reader_error(r, p->err, KVM_ERR_PARSE, "number '%.40s' out of range",
                                          text);
@@ -804,15 +913,20 @@ void kvm_json_buf_string(kvm_buf *buf, const char *text, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
     const unsigned char *s = (const unsigned char *)text;
-    kvm_buf_putc(buf, '"');
+    /* Room for the common case (nothing escaped) in one step. */
+    if (!buf->failed && (len > SIZE_MAX - 3 - buf->len ||
+                         kvm_grow((void **)&buf->data, &buf->cap, buf->len + len + 3, 1) != 0))
+        buf->failed = 1;
+    if (buf->failed)
+        return;
+    buf->data[buf->len++] = '"';
     size_t run = 0; /* start of the pending run of bytes copied as they are */
     size_t i = 0;
-    while (i < len) {
+    while (1) {
+        i = scan_plain(s, i, len);
+        if (i >= len)
+            break;
         unsigned char c = s[i];
-        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-            i++;
-            continue;
-        }
         size_t n = 1;
         uint32_t cp = c;
         if (c >= 0x80) {
@@ -848,6 +962,59 @@ void kvm_json_buf_string(kvm_buf *buf, const char *text, size_t len)
         i += n;
         run = i;
     }
-    kvm_buf_append(buf, text + run, i - run);
-    kvm_buf_putc(buf, '"');
+    kvm_buf_append(buf, text + run, len - run);
+    kvm_buf_append(buf, "\"", 1);
+}
+
+size_t kvm_json_fixed(char *out, double value, int decimals)
+{
+    static const uint64_t pow10_int[] = {1u,      10u,      100u,      1000u,      10000u,
+                                         100000u, 1000000u, 10000000u, 100000000u, 1000000000u};
+    if (decimals < 0)
+        decimals = 0;
+#if defined(__SIZEOF_INT128__)
+    uint64_t bits;
+    memcpy(&bits, &value, sizeof bits);
+    unsigned biased = (unsigned)(bits >> 52) & 0x7ffu;
+    int negative = (bits >> 63) != 0;
+    /* |value| in [2^-65, 2^32) or zero, at most 9 decimals: exact integer
+     * arithmetic on value = m * 2^-shift (m < 2^53). */
+    if (decimals <= 9 && ((biased >= 958 && biased < 1055) || (bits << 1) == 0)) {
+        __extension__ typedef unsigned __int128 u128;
+        uint64_t q = 0;
+        if ((bits << 1) != 0) {
+            uint64_t m = (bits & ((1ull << 52) - 1)) | (1ull << 52);
+            unsigned shift = 1075u - biased; /* 21..117 */
+            u128 prod = (u128)m * pow10_int[decimals];
+            q = (uint64_t)(prod >> shift); /* < 2^32 * 10^9 < 2^63 */
+            u128 rest = prod & (((u128)1 << shift) - 1), half = (u128)1 << (shift - 1);
+            if (rest > half || (rest == half && (q & 1))) /* round half to even, as printf */
+                q++;
+        }
+        char digits[24], *end = digits + sizeof digits, *p = end;
+        uint64_t whole = q / pow10_int[decimals], frac = q % pow10_int[decimals];
+        for (int k = 0; k < decimals; k++) {
+            *--p = (char)('0' + frac % 10);
+            frac /= 10;
+        }
+        if (decimals > 0)
+            *--p = '.';
+        do {
+            *--p = (char)('0' + whole % 10);
+            whole /= 10;
+        } while (whole);
+        if (negative)
+            *--p = '-';
+        size_t n = (size_t)(end - p);
+        memcpy(out, p, n);
+        out[n] = '\0';
+        return n;
+    }
+#endif
+    int n = snprintf(out, KVM_JSON_FIXED_MAX, "%.*f", decimals, value);
+    if (n < 0) {
+        out[0] = '\0';
+        return 0;
+    }
+    return (size_t)n < KVM_JSON_FIXED_MAX ? (size_t)n : KVM_JSON_FIXED_MAX - 1;
 }

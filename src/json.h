@@ -159,6 +159,19 @@ const char *kvm_json_type_name(kvm_json_type type);
  * valid UTF-8 passed through, invalid bytes written as U+FFFD. */
 void kvm_json_buf_string(kvm_buf *buf, const char *text, size_t len);
 
+/* Length of the longest prefix of text[0..len) that a JSON string literal
+ * holds as it is (printable ASCII other than '"' and '\\'). */
+size_t kvm_json_plain_span(const char *text, size_t len);
+
+/* Room kvm_json_fixed needs, NUL included (any finite double, 9 decimals). */
+#define KVM_JSON_FIXED_MAX 330
+/* Writes value with `decimals` (0..9) digits after the point into out
+ * (KVM_JSON_FIXED_MAX bytes), NUL-terminated, and returns the length: the
+ * same text as snprintf "%.*f" (correctly rounded, ties to even on the exact
+ * binary value; "-0.000" for small negatives), without its cost for the
+ * values reports hold (|value| < 2^32). */
+size_t kvm_json_fixed(char *out, double value, int decimals);
+
 /* ---- Arena (also used by the event set) -------------------------------- */
 
 /* Bump allocator: blocks are never moved, so returned pointers stay valid
@@ -179,5 +192,15 @@ void kvm_arena_reset(kvm_arena *arena);
 void kvm_arena_free(kvm_arena *arena);
 /* Bytes held (for measurements). */
 size_t kvm_arena_capacity(const kvm_arena *arena);
+
+/* ---- Between the event set and the report writer (internal) ---------- */
+
+struct kvm_eventset;
+/* A slot the set keeps for the report writer (src/report.c): its cache of
+ * rendered place objects, which stays valid across kvm_eventset_clear (the
+ * set's place copies outlive clears and are never moved or reused while the
+ * set lives).  *slot starts NULL; the set calls destroy(*slot) when it is
+ * freed (the first non-NULL destroy given is kept).  NULL if set is NULL. */
+void **kvm_eventset_writer_cache(const struct kvm_eventset *set, void (*destroy)(void *));
 
 #endif /* KIVUMAP_JSON_H */

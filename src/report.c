@@ -17,8 +17,41 @@
 
 /* ==== Writing ============================================================ */
 
+/* The writer builds the report in one buffer and writes it in large chunks.
+ * Keys are pre-built literals ("\"key\": ", KEY() passes the length), numbers
+ * go through kvm_json_fixed (snprintf's text without its cost) and each place
+ * object is rendered once per depth and copied for every later mention. */
+
 #define WRITER_MAX_DEPTH 16 /* the report nests 7 deep; the indent table holds 16 */
-#define WRITER_FLUSH_BYTES (64u * 1024u)
+#define WRITER_FLUSH_BYTES (256u * 1024u)
+
+/* A key literal and its length: "\"id\": " (the compact form drops the space). */
+#define KEY(k) ("\"" k "\": "), (sizeof("\"" k "\": ") - 1)
+#define NOKEY NULL, 0
+
+typedef struct place_slot {
+    const kvm_place *place; /* NULL: empty */
+    int depth;              /* nesting depth (pretty), -1 compact */
+    size_t offset, len;     /* the object's text in place_cache.text */
+} place_slot;
+
+/* Rendered place objects, kept by the set across clears
+ * (kvm_eventset_writer_cache): a stream of articles writes each place once. */
+typedef struct place_cache {
+    kvm_buf text;
+    place_slot *slots; /* cap a power of two */
+    size_t cap, used;
+} place_cache;
+
+static void place_cache_free(void *p)
+{
+    place_cache *c = p;
+    if (!c)
+        return;
+    kvm_buf_free(&c->text);
+    free(c->slots);
+    free(c);
+}
 
 typedef struct writer {
     kvm_buf buf;
@@ -27,6 +60,7 @@ typedef struct writer {
     int depth;
     int first[WRITER_MAX_DEPTH]; /* no member written yet at this depth */
     int io_failed;
+    place_cache *places; /* NULL: render every time (out of memory) */
 } writer;
 
 static void w_flush(writer *w)
@@ -38,16 +72,105 @@ static void w_flush(writer *w)
     w->buf.len = 0;
 }
 
-/* Appends with the capacity check inlined (the writer's hot path). */
-static void w_put(writer *w, const char *s, size_t n)
+/* Room for n more bytes (and the terminating NUL kvm_buf keeps). */
+static int w_reserve(writer *w, size_t n)
 {
     kvm_buf *b = &w->buf;
-    if (b->len + n < b->cap && !b->failed) {
-        memcpy(b->data + b->len, s, n);
-        b->len += n;
-        b->data[b->len] = '\0';
+    if (b->failed)
+        return -1;
+    if (n < b->cap - b->len)
+        return 0;
+    if (n > SIZE_MAX - 1 - b->len || kvm_grow((void **)&b->data, &b->cap, b->len + n + 1, 1) != 0) {
+        b->failed = 1;
+        return -1;
+    }
+    return 0;
+}
+
+/* memcpy for the short pieces the writer copies most (keys, numbers,
+ * cached places): fixed-size moves the compiler inlines, reading and
+ * writing only [0, n). */
+static void copy_bytes(char *dst, const char *src, size_t n)
+{
+    if (n >= 8 && n <= 16) {
+        memcpy(dst, src, 8);
+        memcpy(dst + n - 8, src + n - 8, 8);
+    } else if (n > 16 && n <= 32) {
+        memcpy(dst, src, 16);
+        memcpy(dst + n - 16, src + n - 16, 16);
+    } else if (n >= 4 && n < 8) {
+        memcpy(dst, src, 4);
+        memcpy(dst + n - 4, src + n - 4, 4);
+    } else if (n < 4) {
+        for (size_t i = 0; i < n; i++)
+            dst[i] = src[i];
     } else {
-        kvm_buf_append(b, s, n);
+        memcpy(dst, src, n);
+    }
+}
+
+static void w_put(writer *w, const char *s, size_t n)
+{
+    if (w_reserve(w, n) != 0)
+        return;
+    copy_bytes(w->buf.data + w->buf.len, s, n);
+    w->buf.len += n;
+}
+
+/* Starts a value: the comma, the line break and the key (NULL in arrays);
+ * returns where the value goes, with room for `extra` bytes (NULL if out of
+ * memory).  The caller adds what it writes there to buf.len. */
+static char *w_key_room(writer *w, const char *key, size_t key_len, size_t extra)
+{
+    static const char spaces[] = ",\n                                ";
+    if (!w->pretty) { /* JSON Lines: the hot path */
+        if (w_reserve(w, key_len + 1 + extra) != 0)
+            return NULL;
+        char *p = w->buf.data + w->buf.len;
+        if (w->depth > 0) {
+            if (!w->first[w->depth])
+                *p++ = ',';
+            else
+                w->first[w->depth] = 0;
+        }
+        if (key) {
+            copy_bytes(p, key, key_len - 1); /* no space after the colon */
+            p += key_len - 1;
+        }
+        w->buf.len = (size_t)(p - w->buf.data);
+        return p;
+    }
+    size_t n = 0;
+    const char *lead = spaces + 1;
+    if (w->depth > 0) {
+        if (!w->first[w->depth])
+            lead = spaces;
+        else
+            w->first[w->depth] = 0;
+        n = (size_t)(spaces + 1 - lead) + 1 + 2 * (size_t)w->depth;
+    }
+    if (w_reserve(w, n + key_len + extra) != 0)
+        return NULL;
+    char *p = w->buf.data + w->buf.len;
+    copy_bytes(p, lead, n);
+    if (key)
+        copy_bytes(p + n, key, key_len);
+    w->buf.len += n + (key ? key_len : 0);
+    return w->buf.data + w->buf.len;
+}
+
+static void w_key(writer *w, const char *key, size_t key_len)
+{
+    w_key_room(w, key, key_len, 0);
+}
+
+/* A key and a short value (at most 64 bytes). */
+static void w_key_value(writer *w, const char *key, size_t key_len, const char *value, size_t n)
+{
+    char *p = w_key_room(w, key, key_len, n);
+    if (p) {
+        copy_bytes(p, value, n);
+        w->buf.len += n;
     }
 }
 
@@ -58,26 +181,9 @@ static void w_newline_indent(writer *w)
         w_put(w, spaces, 1 + 2 * (size_t)w->depth);
 }
 
-/* Starts a value: the comma, the line break and the key (NULL in arrays). */
-static void w_key(writer *w, const char *key)
+static void w_open(writer *w, const char *key, size_t key_len, char c)
 {
-    if (w->depth > 0) {
-        if (!w->first[w->depth])
-            w_put(w, ",", 1);
-        w->first[w->depth] = 0;
-        w_newline_indent(w);
-    }
-    if (key) { /* our own ASCII constants: no escaping needed */
-        w_put(w, "\"", 1);
-        w_put(w, key, strlen(key));
-        w_put(w, "\"", 1);
-        w_put(w, ": ", w->pretty ? 2 : 1);
-    }
-}
-
-static void w_open(writer *w, const char *key, char c)
-{
-    w_key(w, key);
+    w_key(w, key, key_len);
     w_put(w, &c, 1);
     if (w->depth + 1 < WRITER_MAX_DEPTH)
         w->depth++;
@@ -94,30 +200,42 @@ static void w_close(writer *w, char c)
     w_put(w, &c, 1);
 }
 
-static void w_string(writer *w, const char *key, const char *value)
+static void w_string_n(writer *w, const char *key, size_t key_len, const char *value, size_t n)
 {
-    w_key(w, key);
-    kvm_json_buf_string(&w->buf, value ? value : "", value ? strlen(value) : 0);
+    if (kvm_json_plain_span(value, n) == n) { /* nothing to escape: copied as it is */
+        char *p = w_key_room(w, key, key_len, n + 2);
+        if (p) {
+            p[0] = '"';
+            copy_bytes(p + 1, value, n);
+            p[n + 1] = '"';
+            w->buf.len += n + 2;
+        }
+        return;
+    }
+    w_key(w, key, key_len);
+    kvm_json_buf_string(&w->buf, value, n);
+}
+
+static void w_string(writer *w, const char *key, size_t key_len, const char *value)
+{
+    w_string_n(w, key, key_len, value ? value : "", value ? strlen(value) : 0);
+}
+
+static void w_null(writer *w, const char *key, size_t key_len)
+{
+    w_key_value(w, key, key_len, "null", 4);
 }
 
 /* An optional string: null when empty. */
-static void w_string_or_null(writer *w, const char *key, const char *value)
+static void w_string_or_null(writer *w, const char *key, size_t key_len, const char *value)
 {
-    if (!value || !value[0]) {
-        w_key(w, key);
-        w_put(w, "null", 4);
-    } else {
-        w_string(w, key, value);
-    }
+    if (!value || !value[0])
+        w_null(w, key, key_len);
+    else
+        w_string(w, key, key_len, value);
 }
 
-static void w_null(writer *w, const char *key)
-{
-    w_key(w, key);
-    w_put(w, "null", 4);
-}
-
-static void w_int(writer *w, const char *key, long long value)
+static void w_int(writer *w, const char *key, size_t key_len, long long value)
 {
     char tmp[24], *end = tmp + sizeof tmp, *p = end;
     unsigned long long u = value < 0 ? 0ull - (unsigned long long)value : (unsigned long long)value;
@@ -127,35 +245,32 @@ static void w_int(writer *w, const char *key, long long value)
     } while (u);
     if (value < 0)
         *--p = '-';
-    w_key(w, key);
-    w_put(w, p, (size_t)(end - p));
+    w_key_value(w, key, key_len, p, (size_t)(end - p));
 }
 
 /* -1 (or any negative) = unknown -> null. */
-static void w_count(writer *w, const char *key, long long value)
+static void w_count(writer *w, const char *key, size_t key_len, long long value)
 {
     if (value < 0)
-        w_null(w, key);
+        w_null(w, key, key_len);
     else
-        w_int(w, key, value);
+        w_int(w, key, key_len, value);
 }
 
-static void w_bool(writer *w, const char *key, int value)
+static void w_bool(writer *w, const char *key, size_t key_len, int value)
 {
-    w_key(w, key);
-    w_put(w, value ? "true" : "false", value ? 4 : 5);
+    w_key_value(w, key, key_len, value ? "true" : "false", value ? 4 : 5);
 }
 
 /* Fixed decimals; null for NaN/infinity; "-0.000" written as "0.000". */
-static void w_fixed(writer *w, const char *key, double value, int decimals)
+static void w_fixed(writer *w, const char *key, size_t key_len, double value, int decimals)
 {
-    w_key(w, key);
     if (!isfinite(value)) {
-        w_put(w, "null", 4);
+        w_null(w, key, key_len);
         return;
     }
-    char tmp[64];
-    int n = snprintf(tmp, sizeof tmp, "%.*f", decimals, value);
+    char tmp[KVM_JSON_FIXED_MAX];
+    size_t n = kvm_json_fixed(tmp, value, decimals);
     const char *s = tmp;
     if (tmp[0] == '-') {
         int zero = 1;
@@ -167,94 +282,177 @@ static void w_fixed(writer *w, const char *key, double value, int decimals)
             n--;
         }
     }
-    w_put(w, s, (size_t)n);
+    w_key(w, key, key_len);
+    w_put(w, s, n);
 }
 
-static void w_date(writer *w, const char *key, kvm_date date)
+/* kvm_date_format's text ("2025", "2025-01", "2025-01-27"), null for no date. */
+static void w_date(writer *w, const char *key, size_t key_len, kvm_date date)
 {
     if (date.year == 0) {
-        w_null(w, key);
+        w_null(w, key, key_len);
         return;
     }
-    char buf[16];
-    w_string(w, key, kvm_date_format(date, buf));
+    if (date.year < 0) { /* kvm_date_format gives "" */
+        w_key_value(w, key, key_len, "\"\"", 2);
+        return;
+    }
+    unsigned y = (unsigned)date.year % 10000u, m = (unsigned)date.month % 100u,
+             d = (unsigned)date.day % 100u;
+    char buf[16] = {'"',
+                    (char)('0' + y / 1000),
+                    (char)('0' + y / 100 % 10),
+                    (char)('0' + y / 10 % 10),
+                    (char)('0' + y % 10),
+                    '-',
+                    (char)('0' + m / 10),
+                    (char)('0' + m % 10),
+                    '-',
+                    (char)('0' + d / 10),
+                    (char)('0' + d % 10)};
+    size_t n = date.month <= 0 ? 5 : date.day <= 0 ? 8 : 11;
+    buf[n] = '"';
+    w_key_value(w, key, key_len, buf, n + 1);
 }
 
-static void w_place(writer *w, const char *key, const kvm_place *p)
+static size_t place_hash(const kvm_place *p, int depth)
+{
+    uint64_t h = ((uint64_t)(uintptr_t)p ^ (uint64_t)depth) * 0x9E3779B97F4A7C15ull;
+    return (size_t)(h >> 32);
+}
+
+/* The slot of (p, depth), or the empty one where it goes; NULL if out of
+ * memory. */
+static place_slot *place_find(place_cache *c, const kvm_place *p, int depth)
+{
+    if ((c->used + 1) * 2 > c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 256;
+        place_slot *slots = cap > c->cap ? calloc(cap, sizeof *slots) : NULL;
+        if (!slots)
+            return NULL;
+        for (size_t i = 0; i < c->cap; i++) {
+            place_slot *s = &c->slots[i];
+            if (!s->place)
+                continue;
+            size_t k = place_hash(s->place, s->depth) & (cap - 1);
+            while (slots[k].place)
+                k = (k + 1) & (cap - 1);
+            slots[k] = *s;
+        }
+        free(c->slots);
+        c->slots = slots;
+        c->cap = cap;
+    }
+    size_t mask = c->cap - 1;
+    for (size_t k = place_hash(p, depth) & mask;; k = (k + 1) & mask) {
+        place_slot *s = &c->slots[k];
+        if (!s->place || (s->place == p && s->depth == depth))
+            return s;
+    }
+}
+
+static void w_place(writer *w, const char *key, size_t key_len, const kvm_place *p)
 {
     if (!p) {
-        w_null(w, key);
+        w_null(w, key, key_len);
         return;
     }
-    w_open(w, key, '{');
-    w_string(w, "id", p->id);
-    w_string(w, "name", p->name);
-    w_string(w, "kind", kvm_place_kind_name(p->kind));
-    w_fixed(w, "lat", p->lat, 6);
-    w_fixed(w, "lon", p->lon, 6);
-    w_string(w, "admin1", p->admin1);
-    w_string(w, "admin2", p->admin2);
-    w_string(w, "country", p->country);
+    int depth = w->pretty ? w->depth : -1;
+    place_slot *slot = w->places ? place_find(w->places, p, depth) : NULL;
+    if (slot && slot->place) {
+        w_key(w, key, key_len);
+        w_put(w, w->places->text.data + slot->offset, slot->len);
+        return;
+    }
+    w_key(w, key, key_len);
+    size_t start = w->buf.len; /* the object: buf[start, len) once closed */
+    w_put(w, "{", 1);
+    if (w->depth + 1 < WRITER_MAX_DEPTH)
+        w->depth++;
+    w->first[w->depth] = 1;
+    w_string(w, KEY("id"), p->id);
+    w_string(w, KEY("name"), p->name);
+    w_string(w, KEY("kind"), kvm_place_kind_name(p->kind));
+    w_fixed(w, KEY("lat"), p->lat, 6);
+    w_fixed(w, KEY("lon"), p->lon, 6);
+    w_string(w, KEY("admin1"), p->admin1);
+    w_string(w, KEY("admin2"), p->admin2);
+    w_string(w, KEY("country"), p->country);
     w_close(w, '}');
+    if (slot && !w->buf.failed) {
+        kvm_buf *text = &w->places->text;
+        size_t offset = text->len;
+        kvm_buf_append(text, w->buf.data + start, w->buf.len - start);
+        if (!text->failed) {
+            slot->place = p;
+            slot->depth = depth;
+            slot->offset = offset;
+            slot->len = w->buf.len - start;
+            w->places->used++;
+        } else {
+            text->failed = 0; /* keep what is cached; this one is not */
+            text->len = offset;
+        }
+    }
 }
 
 static void w_mention(writer *w, const kvm_mention *m, const char *text)
 {
-    w_open(w, NULL, '{');
-    w_string(w, "text", text);
-    w_int(w, "start", (long long)m->start);
-    w_int(w, "end", (long long)m->end);
-    w_place(w, "place", m->place);
-    w_string(w, "method", m->method);
-    w_fixed(w, "confidence", m->confidence, 3);
-    w_int(w, "candidates", (long long)m->n_candidates);
+    w_open(w, NOKEY, '{');
+    w_string(w, KEY("text"), text);
+    w_int(w, KEY("start"), (long long)m->start);
+    w_int(w, KEY("end"), (long long)m->end);
+    w_place(w, KEY("place"), m->place);
+    w_string(w, KEY("method"), m->method);
+    w_fixed(w, KEY("confidence"), m->confidence, 3);
+    w_int(w, KEY("candidates"), (long long)m->n_candidates);
     w_close(w, '}');
 }
 
 static void w_event(writer *w, const kvm_eventset *set, const kvm_event *e)
 {
-    w_open(w, NULL, '{');
-    w_string(w, "id", e->id);
-    w_string(w, "type", kvm_event_type_name(e->type));
-    w_string(w, "event_type", kvm_event_type_acled(e->type));
-    w_string(w, "sub_event_type", kvm_event_sub_type_acled(e->type));
-    w_string_or_null(w, "actor1", e->actor1);
-    w_string_or_null(w, "actor2", e->actor2);
-    w_place(w, "place", e->place);
+    w_open(w, NOKEY, '{');
+    w_string(w, KEY("id"), e->id);
+    w_string(w, KEY("type"), kvm_event_type_name(e->type));
+    w_string(w, KEY("event_type"), kvm_event_type_acled(e->type));
+    w_string(w, KEY("sub_event_type"), kvm_event_sub_type_acled(e->type));
+    w_string_or_null(w, KEY("actor1"), e->actor1);
+    w_string_or_null(w, KEY("actor2"), e->actor2);
+    w_place(w, KEY("place"), e->place);
     if (e->geo_precision > 0)
-        w_int(w, "geo_precision", e->geo_precision);
+        w_int(w, KEY("geo_precision"), e->geo_precision);
     else
-        w_null(w, "geo_precision");
-    w_date(w, "date", e->date);
+        w_null(w, KEY("geo_precision"));
+    w_date(w, KEY("date"), e->date);
     if (e->time_precision > 0)
-        w_int(w, "time_precision", e->time_precision);
+        w_int(w, KEY("time_precision"), e->time_precision);
     else
-        w_null(w, "time_precision");
-    w_count(w, "count_min", e->count_min);
-    w_count(w, "count_max", e->count_max);
-    w_place(w, "origin", e->origin);
-    w_place(w, "destination", e->destination);
-    w_string_or_null(w, "destination_text", e->destination_text);
-    w_bool(w, "historical", e->historical);
-    w_int(w, "claimed", e->claimed);
-    w_count(w, "fatalities", e->fatalities);
-    w_open(w, "sources", '[');
+        w_null(w, KEY("time_precision"));
+    w_count(w, KEY("count_min"), e->count_min);
+    w_count(w, KEY("count_max"), e->count_max);
+    w_place(w, KEY("origin"), e->origin);
+    w_place(w, KEY("destination"), e->destination);
+    w_string_or_null(w, KEY("destination_text"), e->destination_text);
+    w_bool(w, KEY("historical"), e->historical);
+    w_int(w, KEY("claimed"), e->claimed);
+    w_count(w, KEY("fatalities"), e->fatalities);
+    w_open(w, KEY("sources"), '[');
     for (size_t s = 0; s < e->n_sources; s++) {
         const kvm_article_info *a = kvm_eventset_article(set, e->sources[s]);
-        w_string(w, NULL, a ? a->name : "");
+        w_string(w, NOKEY, a ? a->name : "");
     }
     w_close(w, ']');
-    w_string(w, "evidence", e->evidence);
+    w_string(w, KEY("evidence"), e->evidence);
     if (!e->mention[0] && !e->method[0] && e->confidence == 0.0 && e->mention_start == 0 &&
         e->mention_end == 0) {
-        w_null(w, "mention");
+        w_null(w, KEY("mention"));
     } else {
-        w_open(w, "mention", '{');
-        w_string(w, "text", e->mention);
-        w_int(w, "start", (long long)e->mention_start);
-        w_int(w, "end", (long long)e->mention_end);
-        w_string(w, "method", e->method);
-        w_fixed(w, "confidence", e->confidence, 3);
+        w_open(w, KEY("mention"), '{');
+        w_string(w, KEY("text"), e->mention);
+        w_int(w, KEY("start"), (long long)e->mention_start);
+        w_int(w, KEY("end"), (long long)e->mention_end);
+        w_string(w, KEY("method"), e->method);
+        w_fixed(w, KEY("confidence"), e->confidence, 3);
         w_close(w, '}');
     }
     w_close(w, '}');
@@ -262,49 +460,48 @@ static void w_event(writer *w, const kvm_eventset *set, const kvm_event *e)
 
 static void w_claim(writer *w, const kvm_claim *c)
 {
-    w_open(w, NULL, '{');
-    w_place(w, "from", c->from);
-    w_place(w, "to", c->to);
-    w_fixed(w, "stated_km", c->stated_km, 3);
+    w_open(w, NOKEY, '{');
+    w_place(w, KEY("from"), c->from);
+    w_place(w, KEY("to"), c->to);
+    w_fixed(w, KEY("stated_km"), c->stated_km, 3);
     if (c->stated_miles > 0)
-        w_fixed(w, "stated_miles", c->stated_miles, 3);
+        w_fixed(w, KEY("stated_miles"), c->stated_miles, 3);
     else
-        w_null(w, "stated_miles");
-    w_string_or_null(w, "direction", c->direction);
-    w_string_or_null(w, "qualifier", c->qualifier);
-    w_fixed(w, "computed_km", c->computed_km, 3);
-    w_fixed(w, "bearing_deg", c->bearing_deg, 2);
-    w_fixed(w, "ratio", c->ratio, 4);
+        w_null(w, KEY("stated_miles"));
+    w_string_or_null(w, KEY("direction"), c->direction);
+    w_string_or_null(w, KEY("qualifier"), c->qualifier);
+    w_fixed(w, KEY("computed_km"), c->computed_km, 3);
+    w_fixed(w, KEY("bearing_deg"), c->bearing_deg, 2);
+    w_fixed(w, KEY("ratio"), c->ratio, 4);
     if (c->verdict == KVM_VERDICT_NONE)
-        w_null(w, "verdict");
+        w_null(w, KEY("verdict"));
     else
-        w_string(w, "verdict", kvm_verdict_name(c->verdict));
+        w_string(w, KEY("verdict"), kvm_verdict_name(c->verdict));
     if (c->direction_ok < 0)
-        w_null(w, "direction_ok");
+        w_null(w, KEY("direction_ok"));
     else
-        w_bool(w, "direction_ok", c->direction_ok);
-    w_string(w, "evidence", c->evidence);
+        w_bool(w, KEY("direction_ok"), c->direction_ok);
+    w_string(w, KEY("evidence"), c->evidence);
     w_close(w, '}');
 }
 
 static void w_advance(writer *w, const kvm_advance *a)
 {
-    w_open(w, NULL, '{');
-    w_string(w, "actor", a->actor);
-    w_place(w, "from", a->from);
-    w_place(w, "to", a->to);
-    w_date(w, "date_from", a->date_from);
-    w_date(w, "date_to", a->date_to);
-    w_fixed(w, "dist_km", a->dist_km, 3);
-    w_fixed(w, "bearing_deg", a->bearing_deg, 2);
-    w_int(w, "sequence", (long long)a->sequence);
-    w_open(w, "event_ids", '[');
+    w_open(w, NOKEY, '{');
+    w_string(w, KEY("actor"), a->actor);
+    w_place(w, KEY("from"), a->from);
+    w_place(w, KEY("to"), a->to);
+    w_date(w, KEY("date_from"), a->date_from);
+    w_date(w, KEY("date_to"), a->date_to);
+    w_fixed(w, KEY("dist_km"), a->dist_km, 3);
+    w_fixed(w, KEY("bearing_deg"), a->bearing_deg, 2);
+    w_int(w, KEY("sequence"), (long long)a->sequence);
+    w_open(w, KEY("event_ids"), '[');
     const char *ids = a->event_ids ? a->event_ids : "";
     while (*ids) {
         const char *semi = strchr(ids, ';');
         size_t n = semi ? (size_t)(semi - ids) : strlen(ids);
-        w_key(w, NULL);
-        kvm_json_buf_string(&w->buf, ids, n);
+        w_string_n(w, NOKEY, ids, n);
         ids += n + (semi ? 1 : 0);
     }
     w_close(w, ']');
@@ -384,20 +581,20 @@ static void w_article(writer *w, const kvm_eventset *set, const by_article *b, s
                       int with_id)
 {
     const kvm_article_info *info = kvm_eventset_article(set, a);
-    w_open(w, NULL, '{');
+    w_open(w, NOKEY, '{');
     if (with_id)
-        w_string(w, "id", info->name);
-    w_string(w, "file", info->name);
-    w_date(w, "date", info->date);
-    w_open(w, "mentions", '[');
+        w_string(w, KEY("id"), info->name);
+    w_string(w, KEY("file"), info->name);
+    w_date(w, KEY("date"), info->date);
+    w_open(w, KEY("mentions"), '[');
     for (size_t m = 0; m < info->n_mentions; m++)
         w_mention(w, &info->mentions[m], info->mention_texts[m]);
     w_close(w, ']');
-    w_open(w, "events", '[');
+    w_open(w, KEY("events"), '[');
     for (size_t k = b->event_start[a]; k < b->event_start[a + 1]; k++)
         w_event(w, set, kvm_eventset_event(set, b->events[k]));
     w_close(w, ']');
-    w_open(w, "claims", '[');
+    w_open(w, KEY("claims"), '[');
     for (size_t k = b->claim_start[a]; k < b->claim_start[a + 1]; k++)
         w_claim(w, kvm_eventset_claim(set, b->claims[k]));
     w_close(w, ']');
@@ -430,25 +627,29 @@ static kvm_status write_report(const kvm_eventset *set, FILE *out, int jsonl, kv
     memset(&w, 0, sizeof w);
     kvm_buf_init(&w.buf);
     w.out = out;
+    void **cache = kvm_eventset_writer_cache(set, place_cache_free);
+    if (cache && !*cache && (*cache = calloc(1, sizeof(place_cache))) != NULL)
+        kvm_buf_init(&((place_cache *)*cache)->text);
+    w.places = cache ? *cache : NULL;
     w.pretty = !jsonl;
     size_t na = kvm_eventset_article_count(set);
     if (jsonl) {
         for (size_t a = 0; a < na; a++) {
             w_article(&w, set, &b, a, 1);
-            kvm_buf_putc(&w.buf, '\n');
+            w_put(&w, "\n", 1);
             if (w.buf.len >= WRITER_FLUSH_BYTES)
                 w_flush(&w);
         }
     } else {
-        w_open(&w, NULL, '{');
-        w_open(&w, "articles", '[');
+        w_open(&w, NOKEY, '{');
+        w_open(&w, KEY("articles"), '[');
         for (size_t a = 0; a < na; a++) {
             w_article(&w, set, &b, a, 0);
             if (w.buf.len >= WRITER_FLUSH_BYTES)
                 w_flush(&w);
         }
         w_close(&w, ']');
-        w_open(&w, "advances", '[');
+        w_open(&w, KEY("advances"), '[');
         for (size_t i = 0; i < kvm_eventset_advance_count(set); i++) {
             w_advance(&w, kvm_eventset_advance(set, i));
             if (w.buf.len >= WRITER_FLUSH_BYTES)
@@ -456,7 +657,7 @@ static kvm_status write_report(const kvm_eventset *set, FILE *out, int jsonl, kv
         }
         w_close(&w, ']');
         w_close(&w, '}');
-        kvm_buf_putc(&w.buf, '\n');
+        w_put(&w, "\n", 1);
     }
     by_article_free(&b);
     return writer_finish(&w, err);
@@ -591,11 +792,43 @@ static kvm_status wrong_type(reader *r, const kvm_json *node, const char *key, c
     return r_error(r, node, "'%s' must be %s, not %s", key, want, kvm_json_type_name(node->type));
 }
 
-/* String member; null or missing -> "" (missing is an error when required). */
-static kvm_status get_string(reader *r, const kvm_json *obj, const char *key, int required,
-                             const char **pout)
+/* ---- Members ---------------------------------------------------------------
+ * Each object is read in one pass over its members: collect() finds the
+ * members the reader knows (the first of duplicates, as kvm_json_get would),
+ * trying the written order first; the get_* helpers then check each one. */
+
+typedef struct field {
+    const char *key;
+    size_t len;
+} field;
+
+#define FIELD(k) {k, sizeof k - 1}
+
+static void collect(const kvm_json *obj, const field *fields, size_t n, const kvm_json **out)
 {
-    const kvm_json *v = kvm_json_get(obj, key);
+    for (size_t k = 0; k < n; k++)
+        out[k] = NULL;
+    size_t next = 0; /* the field expected next (members usually come in order) */
+    for (const kvm_json *c = obj->first; c; c = c->next) {
+        size_t k = next;
+        if (k >= n || fields[k].len != c->key_len || memcmp(fields[k].key, c->key, c->key_len) != 0) {
+            for (k = 0; k < n; k++)
+                if (fields[k].len == c->key_len && memcmp(fields[k].key, c->key, c->key_len) == 0)
+                    break;
+            if (k == n)
+                continue; /* unknown members are ignored */
+        }
+        if (!out[k])
+            out[k] = c;
+        next = k + 1;
+    }
+}
+
+/* String member v of obj; null or missing -> "" (missing is an error when
+ * required). */
+static kvm_status get_string(reader *r, const kvm_json *obj, const kvm_json *v, const char *key,
+                             int required, const char **pout)
+{
     *pout = "";
     if (!v) {
         if (required)
@@ -613,10 +846,9 @@ static kvm_status get_string(reader *r, const kvm_json *obj, const char *key, in
 }
 
 /* Integer member in [min, max]; null or missing -> if_null. */
-static kvm_status get_integer(reader *r, const kvm_json *obj, const char *key, long long min,
+static kvm_status get_integer(reader *r, const kvm_json *v, const char *key, long long min,
                               long long max, long long if_null, long long *pout)
 {
-    const kvm_json *v = kvm_json_get(obj, key);
     *pout = if_null;
     if (!v || v->type == KVM_JSON_NULL)
         return KVM_OK;
@@ -631,19 +863,18 @@ static kvm_status get_integer(reader *r, const kvm_json *obj, const char *key, l
     return KVM_OK;
 }
 
-static kvm_status get_size(reader *r, const kvm_json *obj, const char *key, size_t *pout)
+static kvm_status get_size(reader *r, const kvm_json *v, const char *key, size_t *pout)
 {
-    long long v;
-    kvm_status s = get_integer(r, obj, key, 0, LLONG_MAX, 0, &v);
-    *pout = (size_t)v;
+    long long n;
+    kvm_status s = get_integer(r, v, key, 0, LLONG_MAX, 0, &n);
+    *pout = (size_t)n;
     return s;
 }
 
 /* Number member in [min, max]; null or missing -> if_null. */
-static kvm_status get_number(reader *r, const kvm_json *obj, const char *key, double min,
+static kvm_status get_number(reader *r, const kvm_json *v, const char *key, double min,
                              double max, double if_null, double *pout)
 {
-    const kvm_json *v = kvm_json_get(obj, key);
     *pout = if_null;
     if (!v || v->type == KVM_JSON_NULL)
         return KVM_OK;
@@ -656,9 +887,8 @@ static kvm_status get_number(reader *r, const kvm_json *obj, const char *key, do
 }
 
 /* Boolean member; null or missing -> if_null. */
-static kvm_status get_bool(reader *r, const kvm_json *obj, const char *key, int if_null, int *pout)
+static kvm_status get_bool(reader *r, const kvm_json *v, const char *key, int if_null, int *pout)
 {
-    const kvm_json *v = kvm_json_get(obj, key);
     *pout = if_null;
     if (!v || v->type == KVM_JSON_NULL)
         return KVM_OK;
@@ -668,17 +898,55 @@ static kvm_status get_bool(reader *r, const kvm_json *obj, const char *key, int 
     return KVM_OK;
 }
 
-static kvm_status get_date(reader *r, const kvm_json *obj, const char *key, kvm_date *pout)
+/* kvm_parse_date's result for the well-formed dates reports hold
+ * ("2025-01-27", "2025-01", "2025"), without sscanf; 0 on success, -1 to
+ * let kvm_parse_date decide (and word the error). */
+static int quick_date(const char *text, size_t len, kvm_date *pout)
+{
+    static const unsigned char mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (len != 4 && len != 7 && len != 10)
+        return -1;
+    int v[3] = {0, 0, 0};
+    for (size_t i = 0; i < len; i++) {
+        if (i == 4 || i == 7) {
+            if (text[i] != '-')
+                return -1;
+            continue;
+        }
+        if (text[i] < '0' || text[i] > '9')
+            return -1;
+        int *p = &v[i < 4 ? 0 : i < 7 ? 1 : 2];
+        *p = *p * 10 + (text[i] - '0');
+    }
+    int y = v[0], m = v[1], d = v[2];
+    if (y < 1 || (len >= 7 && (m < 1 || m > 12)))
+        return -1;
+    if (len == 10) {
+        int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+        int dim = mdays[m - 1] + (m == 2 && leap);
+        if (d < 1 || d > dim)
+            return -1;
+    }
+    pout->year = y;
+    pout->month = m;
+    pout->day = d;
+    return 0;
+}
+
+static kvm_status get_date(reader *r, const kvm_json *obj, const kvm_json *v, const char *key,
+                           kvm_date *pout)
 {
     const char *text;
-    kvm_status s = get_string(r, obj, key, 0, &text);
+    kvm_status s = get_string(r, obj, v, key, 0, &text);
     kvm_date none = {0, 0, 0};
     *pout = none;
     if (s != KVM_OK || !text[0])
         return s;
+    if (quick_date(text, v->len, pout) == 0)
+        return KVM_OK;
     kvm_error e;
     if (kvm_parse_date(text, pout, &e) != KVM_OK)
-        return r_error(r, kvm_json_get(obj, key), "'%s': %s", key, e.message);
+        return r_error(r, v, "'%s': %s", key, e.message);
     return KVM_OK;
 }
 
@@ -689,87 +957,105 @@ static kvm_status check_object(reader *r, const kvm_json *v, const char *what)
     return KVM_OK;
 }
 
-/* A place object (or null -> *pplace NULL), interned into the set. */
-static kvm_status get_place(reader *r, const kvm_json *obj, const char *key,
+enum { P_ID, P_NAME, P_KIND, P_LAT, P_LON, P_ADMIN1, P_ADMIN2, P_COUNTRY, P_COUNT };
+static const field place_fields[P_COUNT] = {FIELD("id"),     FIELD("name"),   FIELD("kind"),
+                                            FIELD("lat"),    FIELD("lon"),    FIELD("admin1"),
+                                            FIELD("admin2"), FIELD("country")};
+
+/* A place object member (or null -> *pplace NULL), interned into the set. */
+static kvm_status get_place(reader *r, const kvm_json *v, const char *key,
                             const kvm_place **pplace)
 {
-    const kvm_json *v = kvm_json_get(obj, key);
     *pplace = NULL;
     if (!v || v->type == KVM_JSON_NULL)
         return KVM_OK;
     if (v->type != KVM_JSON_OBJECT)
         return wrong_type(r, v, key, "a place object or null");
+    const kvm_json *f[P_COUNT];
+    collect(v, place_fields, P_COUNT, f);
     kvm_place p;
     memset(&p, 0, sizeof p);
     p.alt_names = "";
     p.source = "";
     const char *kind;
     kvm_status s;
-    if ((s = get_string(r, v, "id", 1, &p.id)) != KVM_OK ||
-        (s = get_string(r, v, "name", 0, &p.name)) != KVM_OK ||
-        (s = get_string(r, v, "kind", 0, &kind)) != KVM_OK ||
-        (s = get_number(r, v, "lat", -90.0, 90.0, 0.0, &p.lat)) != KVM_OK ||
-        (s = get_number(r, v, "lon", -180.0, 180.0, 0.0, &p.lon)) != KVM_OK ||
-        (s = get_string(r, v, "admin1", 0, &p.admin1)) != KVM_OK ||
-        (s = get_string(r, v, "admin2", 0, &p.admin2)) != KVM_OK ||
-        (s = get_string(r, v, "country", 0, &p.country)) != KVM_OK)
+    if ((s = get_string(r, v, f[P_ID], "id", 1, &p.id)) != KVM_OK ||
+        (s = get_string(r, v, f[P_NAME], "name", 0, &p.name)) != KVM_OK ||
+        (s = get_string(r, v, f[P_KIND], "kind", 0, &kind)) != KVM_OK ||
+        (s = get_number(r, f[P_LAT], "lat", -90.0, 90.0, 0.0, &p.lat)) != KVM_OK ||
+        (s = get_number(r, f[P_LON], "lon", -180.0, 180.0, 0.0, &p.lon)) != KVM_OK ||
+        (s = get_string(r, v, f[P_ADMIN1], "admin1", 0, &p.admin1)) != KVM_OK ||
+        (s = get_string(r, v, f[P_ADMIN2], "admin2", 0, &p.admin2)) != KVM_OK ||
+        (s = get_string(r, v, f[P_COUNTRY], "country", 0, &p.country)) != KVM_OK)
         return s;
     if (!p.id[0])
-        return r_error(r, kvm_json_get(v, "id"), "empty place id");
-    if (!kvm_json_is(kvm_json_get(v, "lat"), KVM_JSON_NUMBER) ||
-        !kvm_json_is(kvm_json_get(v, "lon"), KVM_JSON_NUMBER))
+        return r_error(r, f[P_ID], "empty place id");
+    if (!kvm_json_is(f[P_LAT], KVM_JSON_NUMBER) || !kvm_json_is(f[P_LON], KVM_JSON_NUMBER))
         return r_error(r, v, "place '%s' has no 'lat' and 'lon'", p.id);
     p.kind = kvm_place_kind_from_name(kind);
     if (p.kind == KVM_KIND_UNKNOWN && kind[0] && strcmp(kind, "unknown") != 0)
-        return r_error(r, kvm_json_get(v, "kind"), "unknown place kind '%s'", kind);
+        return r_error(r, f[P_KIND], "unknown place kind '%s'", kind);
     *pplace = kvm_eventset_intern_place(r->set, &p);
     return *pplace ? KVM_OK : r_nomem(r);
 }
+
+enum { M_TEXT, M_START, M_END, M_PLACE, M_METHOD, M_CONFIDENCE, M_CANDIDATES, M_COUNT };
+static const field mention_fields[M_COUNT] = {
+    FIELD("text"),   FIELD("start"),      FIELD("end"),       FIELD("place"),
+    FIELD("method"), FIELD("confidence"), FIELD("candidates")};
 
 static kvm_status read_mention(reader *r, size_t article, const kvm_json *v)
 {
     kvm_status s = check_object(r, v, "a mention");
     if (s != KVM_OK)
         return s;
+    const kvm_json *f[M_COUNT];
+    collect(v, mention_fields, M_COUNT, f);
     kvm_mention m;
     memset(&m, 0, sizeof m);
     const char *text;
-    if ((s = get_string(r, v, "text", 1, &text)) != KVM_OK ||
-        (s = get_size(r, v, "start", &m.start)) != KVM_OK ||
-        (s = get_size(r, v, "end", &m.end)) != KVM_OK ||
-        (s = get_place(r, v, "place", &m.place)) != KVM_OK ||
-        (s = get_string(r, v, "method", 0, &m.method)) != KVM_OK ||
-        (s = get_number(r, v, "confidence", 0.0, 1.0, 0.0, &m.confidence)) != KVM_OK ||
-        (s = get_size(r, v, "candidates", &m.n_candidates)) != KVM_OK)
+    if ((s = get_string(r, v, f[M_TEXT], "text", 1, &text)) != KVM_OK ||
+        (s = get_size(r, f[M_START], "start", &m.start)) != KVM_OK ||
+        (s = get_size(r, f[M_END], "end", &m.end)) != KVM_OK ||
+        (s = get_place(r, f[M_PLACE], "place", &m.place)) != KVM_OK ||
+        (s = get_string(r, v, f[M_METHOD], "method", 0, &m.method)) != KVM_OK ||
+        (s = get_number(r, f[M_CONFIDENCE], "confidence", 0.0, 1.0, 0.0, &m.confidence)) !=
+            KVM_OK ||
+        (s = get_size(r, f[M_CANDIDATES], "candidates", &m.n_candidates)) != KVM_OK)
         return s;
     if (m.end < m.start)
-        return r_error(r, kvm_json_get(v, "end"), "'end' before 'start'");
+        return r_error(r, f[M_END], "'end' before 'start'");
     kvm_eventset_add_mention(r->set, article, &m, text);
     return kvm_eventset_status(r->set) == KVM_OK ? KVM_OK : r_nomem(r);
 }
 
-static kvm_status read_event_mention(reader *r, const kvm_json *obj, kvm_event *e)
+enum { EM_TEXT, EM_START, EM_END, EM_METHOD, EM_CONFIDENCE, EM_COUNT };
+static const field event_mention_fields[EM_COUNT] = {
+    FIELD("text"), FIELD("start"), FIELD("end"), FIELD("method"), FIELD("confidence")};
+
+static kvm_status read_event_mention(reader *r, const kvm_json *v, kvm_event *e)
 {
-    const kvm_json *v = kvm_json_get(obj, "mention");
     if (!v || v->type == KVM_JSON_NULL)
         return KVM_OK;
     if (v->type != KVM_JSON_OBJECT)
         return wrong_type(r, v, "mention", "an object or null");
+    const kvm_json *f[EM_COUNT];
+    collect(v, event_mention_fields, EM_COUNT, f);
     kvm_status s;
-    if ((s = get_string(r, v, "text", 0, &e->mention)) != KVM_OK ||
-        (s = get_size(r, v, "start", &e->mention_start)) != KVM_OK ||
-        (s = get_size(r, v, "end", &e->mention_end)) != KVM_OK ||
-        (s = get_string(r, v, "method", 0, &e->method)) != KVM_OK ||
-        (s = get_number(r, v, "confidence", 0.0, 1.0, 0.0, &e->confidence)) != KVM_OK)
+    if ((s = get_string(r, v, f[EM_TEXT], "text", 0, &e->mention)) != KVM_OK ||
+        (s = get_size(r, f[EM_START], "start", &e->mention_start)) != KVM_OK ||
+        (s = get_size(r, f[EM_END], "end", &e->mention_end)) != KVM_OK ||
+        (s = get_string(r, v, f[EM_METHOD], "method", 0, &e->method)) != KVM_OK ||
+        (s = get_number(r, f[EM_CONFIDENCE], "confidence", 0.0, 1.0, 0.0, &e->confidence)) !=
+            KVM_OK)
         return s;
     if (e->mention_end < e->mention_start)
-        return r_error(r, kvm_json_get(v, "end"), "'end' before 'start'");
+        return r_error(r, f[EM_END], "'end' before 'start'");
     return KVM_OK;
 }
 
-static kvm_status read_sources(reader *r, const kvm_json *obj, size_t event, const char *self)
+static kvm_status read_sources(reader *r, const kvm_json *v, size_t event, const char *self)
 {
-    const kvm_json *v = kvm_json_get(obj, "sources");
     if (!v || v->type == KVM_JSON_NULL)
         return KVM_OK;
     if (v->type != KVM_JSON_ARRAY)
@@ -794,40 +1080,79 @@ static kvm_status read_sources(reader *r, const kvm_json *obj, size_t event, con
     return KVM_OK;
 }
 
+enum {
+    E_ID,
+    E_TYPE,
+    E_EVENT_TYPE,
+    E_SUB_EVENT_TYPE,
+    E_ACTOR1,
+    E_ACTOR2,
+    E_PLACE,
+    E_GEO_PRECISION,
+    E_DATE,
+    E_TIME_PRECISION,
+    E_COUNT_MIN,
+    E_COUNT_MAX,
+    E_ORIGIN,
+    E_DESTINATION,
+    E_DESTINATION_TEXT,
+    E_HISTORICAL,
+    E_CLAIMED,
+    E_FATALITIES,
+    E_SOURCES,
+    E_EVIDENCE,
+    E_MENTION,
+    E_COUNT
+};
+static const field event_fields[E_COUNT] = {
+    FIELD("id"),          FIELD("type"),           FIELD("event_type"),
+    FIELD("sub_event_type"), FIELD("actor1"),      FIELD("actor2"),
+    FIELD("place"),       FIELD("geo_precision"),  FIELD("date"),
+    FIELD("time_precision"), FIELD("count_min"),   FIELD("count_max"),
+    FIELD("origin"),      FIELD("destination"),    FIELD("destination_text"),
+    FIELD("historical"),  FIELD("claimed"),        FIELD("fatalities"),
+    FIELD("sources"),     FIELD("evidence"),       FIELD("mention")};
+
 static kvm_status read_event(reader *r, size_t article, const char *article_name, const kvm_json *v)
 {
     kvm_status s = check_object(r, v, "an event");
     if (s != KVM_OK)
         return s;
+    const kvm_json *f[E_COUNT];
+    collect(v, event_fields, E_COUNT, f);
     kvm_event e;
     kvm_event_init(&e);
     e.article = article;
     const char *type, *ignored;
     long long geo, timep, claimed;
-    if ((s = get_string(r, v, "type", 1, &type)) != KVM_OK)
+    if ((s = get_string(r, v, f[E_TYPE], "type", 1, &type)) != KVM_OK)
         return s;
     e.type = kvm_event_type_from_name(type);
     if (e.type == KVM_EVENT_NONE)
-        return r_error(r, kvm_json_get(v, "type"), "unknown event type '%s'", type);
-    if ((s = get_string(r, v, "id", 0, &e.id)) != KVM_OK ||
-        (s = get_string(r, v, "event_type", 0, &ignored)) != KVM_OK ||
-        (s = get_string(r, v, "sub_event_type", 0, &ignored)) != KVM_OK ||
-        (s = get_string(r, v, "actor1", 0, &e.actor1)) != KVM_OK ||
-        (s = get_string(r, v, "actor2", 0, &e.actor2)) != KVM_OK ||
-        (s = get_place(r, v, "place", &e.place)) != KVM_OK ||
-        (s = get_integer(r, v, "geo_precision", 1, 3, 0, &geo)) != KVM_OK ||
-        (s = get_date(r, v, "date", &e.date)) != KVM_OK ||
-        (s = get_integer(r, v, "time_precision", 1, 4, 0, &timep)) != KVM_OK ||
-        (s = get_integer(r, v, "count_min", 0, LLONG_MAX, -1, &e.count_min)) != KVM_OK ||
-        (s = get_integer(r, v, "count_max", 0, LLONG_MAX, -1, &e.count_max)) != KVM_OK ||
-        (s = get_place(r, v, "origin", &e.origin)) != KVM_OK ||
-        (s = get_place(r, v, "destination", &e.destination)) != KVM_OK ||
-        (s = get_string(r, v, "destination_text", 0, &e.destination_text)) != KVM_OK ||
-        (s = get_bool(r, v, "historical", 0, &e.historical)) != KVM_OK ||
-        (s = get_integer(r, v, "claimed", -1, 1, 0, &claimed)) != KVM_OK ||
-        (s = get_integer(r, v, "fatalities", 0, LLONG_MAX, -1, &e.fatalities)) != KVM_OK ||
-        (s = get_string(r, v, "evidence", 0, &e.evidence)) != KVM_OK ||
-        (s = read_event_mention(r, v, &e)) != KVM_OK)
+        return r_error(r, f[E_TYPE], "unknown event type '%s'", type);
+    if ((s = get_string(r, v, f[E_ID], "id", 0, &e.id)) != KVM_OK ||
+        (s = get_string(r, v, f[E_EVENT_TYPE], "event_type", 0, &ignored)) != KVM_OK ||
+        (s = get_string(r, v, f[E_SUB_EVENT_TYPE], "sub_event_type", 0, &ignored)) != KVM_OK ||
+        (s = get_string(r, v, f[E_ACTOR1], "actor1", 0, &e.actor1)) != KVM_OK ||
+        (s = get_string(r, v, f[E_ACTOR2], "actor2", 0, &e.actor2)) != KVM_OK ||
+        (s = get_place(r, f[E_PLACE], "place", &e.place)) != KVM_OK ||
+        (s = get_integer(r, f[E_GEO_PRECISION], "geo_precision", 1, 3, 0, &geo)) != KVM_OK ||
+        (s = get_date(r, v, f[E_DATE], "date", &e.date)) != KVM_OK ||
+        (s = get_integer(r, f[E_TIME_PRECISION], "time_precision", 1, 4, 0, &timep)) != KVM_OK ||
+        (s = get_integer(r, f[E_COUNT_MIN], "count_min", 0, LLONG_MAX, -1, &e.count_min)) !=
+            KVM_OK ||
+        (s = get_integer(r, f[E_COUNT_MAX], "count_max", 0, LLONG_MAX, -1, &e.count_max)) !=
+            KVM_OK ||
+        (s = get_place(r, f[E_ORIGIN], "origin", &e.origin)) != KVM_OK ||
+        (s = get_place(r, f[E_DESTINATION], "destination", &e.destination)) != KVM_OK ||
+        (s = get_string(r, v, f[E_DESTINATION_TEXT], "destination_text", 0,
+                        &e.destination_text)) != KVM_OK ||
+        (s = get_bool(r, f[E_HISTORICAL], "historical", 0, &e.historical)) != KVM_OK ||
+        (s = get_integer(r, f[E_CLAIMED], "claimed", -1, 1, 0, &claimed)) != KVM_OK ||
+        (s = get_integer(r, f[E_FATALITIES], "fatalities", 0, LLONG_MAX, -1, &e.fatalities)) !=
+            KVM_OK ||
+        (s = get_string(r, v, f[E_EVIDENCE], "evidence", 0, &e.evidence)) != KVM_OK ||
+        (s = read_event_mention(r, f[E_MENTION], &e)) != KVM_OK)
         return s;
     e.geo_precision = (int)geo;
     e.time_precision = (int)timep;
@@ -835,31 +1160,56 @@ static kvm_status read_event(reader *r, size_t article, const char *article_name
     size_t index = kvm_eventset_add_event(r->set, &e);
     if (index == (size_t)-1)
         return r_nomem(r);
-    return read_sources(r, v, index, article_name);
+    return read_sources(r, f[E_SOURCES], index, article_name);
 }
+
+enum {
+    C_FROM,
+    C_TO,
+    C_STATED_KM,
+    C_STATED_MILES,
+    C_DIRECTION,
+    C_QUALIFIER,
+    C_COMPUTED_KM,
+    C_BEARING_DEG,
+    C_RATIO,
+    C_VERDICT,
+    C_DIRECTION_OK,
+    C_EVIDENCE,
+    C_COUNT
+};
+static const field claim_fields[C_COUNT] = {
+    FIELD("from"),        FIELD("to"),          FIELD("stated_km"), FIELD("stated_miles"),
+    FIELD("direction"),   FIELD("qualifier"),   FIELD("computed_km"), FIELD("bearing_deg"),
+    FIELD("ratio"),       FIELD("verdict"),     FIELD("direction_ok"), FIELD("evidence")};
 
 static kvm_status read_claim(reader *r, size_t article, const kvm_json *v)
 {
     kvm_status s = check_object(r, v, "a claim");
     if (s != KVM_OK)
         return s;
+    const kvm_json *f[C_COUNT];
+    collect(v, claim_fields, C_COUNT, f);
     kvm_claim c;
     memset(&c, 0, sizeof c);
     c.article = article;
     const char *verdict;
     int direction_ok;
-    if ((s = get_place(r, v, "from", &c.from)) != KVM_OK ||
-        (s = get_place(r, v, "to", &c.to)) != KVM_OK ||
-        (s = get_number(r, v, "stated_km", 0.0, 1e9, 0.0, &c.stated_km)) != KVM_OK ||
-        (s = get_number(r, v, "stated_miles", 0.0, 1e9, 0.0, &c.stated_miles)) != KVM_OK ||
-        (s = get_string(r, v, "direction", 0, &c.direction)) != KVM_OK ||
-        (s = get_string(r, v, "qualifier", 0, &c.qualifier)) != KVM_OK ||
-        (s = get_number(r, v, "computed_km", 0.0, 1e9, 0.0, &c.computed_km)) != KVM_OK ||
-        (s = get_number(r, v, "bearing_deg", -360.0, 360.0, 0.0, &c.bearing_deg)) != KVM_OK ||
-        (s = get_number(r, v, "ratio", 0.0, 1e12, 0.0, &c.ratio)) != KVM_OK ||
-        (s = get_string(r, v, "verdict", 0, &verdict)) != KVM_OK ||
-        (s = get_bool(r, v, "direction_ok", -1, &direction_ok)) != KVM_OK ||
-        (s = get_string(r, v, "evidence", 0, &c.evidence)) != KVM_OK)
+    if ((s = get_place(r, f[C_FROM], "from", &c.from)) != KVM_OK ||
+        (s = get_place(r, f[C_TO], "to", &c.to)) != KVM_OK ||
+        (s = get_number(r, f[C_STATED_KM], "stated_km", 0.0, 1e9, 0.0, &c.stated_km)) != KVM_OK ||
+        (s = get_number(r, f[C_STATED_MILES], "stated_miles", 0.0, 1e9, 0.0, &c.stated_miles)) !=
+            KVM_OK ||
+        (s = get_string(r, v, f[C_DIRECTION], "direction", 0, &c.direction)) != KVM_OK ||
+        (s = get_string(r, v, f[C_QUALIFIER], "qualifier", 0, &c.qualifier)) != KVM_OK ||
+        (s = get_number(r, f[C_COMPUTED_KM], "computed_km", 0.0, 1e9, 0.0, &c.computed_km)) !=
+            KVM_OK ||
+        (s = get_number(r, f[C_BEARING_DEG], "bearing_deg", -360.0, 360.0, 0.0,
+                        &c.bearing_deg)) != KVM_OK ||
+        (s = get_number(r, f[C_RATIO], "ratio", 0.0, 1e12, 0.0, &c.ratio)) != KVM_OK ||
+        (s = get_string(r, v, f[C_VERDICT], "verdict", 0, &verdict)) != KVM_OK ||
+        (s = get_bool(r, f[C_DIRECTION_OK], "direction_ok", -1, &direction_ok)) != KVM_OK ||
+        (s = get_string(r, v, f[C_EVIDENCE], "evidence", 0, &c.evidence)) != KVM_OK)
         return s;
     c.direction_ok = direction_ok;
     c.verdict = KVM_VERDICT_NONE;
@@ -868,17 +1218,16 @@ static kvm_status read_claim(reader *r, size_t article, const kvm_json *v)
             if (strcmp(verdict, kvm_verdict_name((kvm_verdict)k)) == 0)
                 c.verdict = (kvm_verdict)k;
         if (c.verdict == KVM_VERDICT_NONE)
-            return r_error(r, kvm_json_get(v, "verdict"), "unknown verdict '%s'", verdict);
+            return r_error(r, f[C_VERDICT], "unknown verdict '%s'", verdict);
     }
     if (kvm_eventset_add_claim(r->set, &c) == (size_t)-1)
         return r_nomem(r);
     return KVM_OK;
 }
 
-static kvm_status read_list(reader *r, const kvm_json *obj, const char *key, size_t article,
+static kvm_status read_list(reader *r, const kvm_json *v, const char *key, size_t article,
                             const char *article_name, int kind)
 {
-    const kvm_json *v = kvm_json_get(obj, key);
     if (!v || v->type == KVM_JSON_NULL)
         return KVM_OK;
     if (v->type != KVM_JSON_ARRAY)
@@ -893,21 +1242,28 @@ static kvm_status read_list(reader *r, const kvm_json *obj, const char *key, siz
     return KVM_OK;
 }
 
+enum { A_ID, A_FILE, A_DATE, A_MENTIONS, A_EVENTS, A_CLAIMS, A_COUNT };
+static const field article_fields[A_COUNT] = {FIELD("id"),       FIELD("file"),
+                                              FIELD("date"),     FIELD("mentions"),
+                                              FIELD("events"),   FIELD("claims")};
+
 /* One article object (JSON "articles" element or JSON Lines line). */
 static kvm_status read_article(reader *r, const kvm_json *v)
 {
     kvm_status s = check_object(r, v, "an article");
     if (s != KVM_OK)
         return s;
+    const kvm_json *f[A_COUNT];
+    collect(v, article_fields, A_COUNT, f);
     const char *file;
     kvm_date date;
-    if ((s = get_string(r, v, "file", 0, &file)) != KVM_OK)
+    if ((s = get_string(r, v, f[A_FILE], "file", 0, &file)) != KVM_OK)
         return s;
-    if (!file[0] && (s = get_string(r, v, "id", 0, &file)) != KVM_OK)
+    if (!file[0] && (s = get_string(r, v, f[A_ID], "id", 0, &file)) != KVM_OK)
         return s;
     if (!file[0])
         return r_error(r, v, "article without 'file' or 'id'");
-    if ((s = get_date(r, v, "date", &date)) != KVM_OK)
+    if ((s = get_date(r, v, f[A_DATE], "date", &date)) != KVM_OK)
         return s;
     size_t index = kvm_eventset_add_article(r->set, file, date);
     if (index == (size_t)-1)
@@ -915,9 +1271,9 @@ static kvm_status read_article(reader *r, const kvm_json *v)
     const char *name = kvm_eventset_article(r->set, index)->name;
     if (name_insert(r, name, index) != 0)
         return r_nomem(r);
-    if ((s = read_list(r, v, "mentions", index, name, 0)) != KVM_OK ||
-        (s = read_list(r, v, "events", index, name, 1)) != KVM_OK ||
-        (s = read_list(r, v, "claims", index, name, 2)) != KVM_OK)
+    if ((s = read_list(r, f[A_MENTIONS], "mentions", index, name, 0)) != KVM_OK ||
+        (s = read_list(r, f[A_EVENTS], "events", index, name, 1)) != KVM_OK ||
+        (s = read_list(r, f[A_CLAIMS], "claims", index, name, 2)) != KVM_OK)
         return s;
     return KVM_OK;
 }

@@ -177,7 +177,8 @@ static void test_dates(void)
  * gate test, everyday words carry none of the gate's. */
 static void test_keywords(void)
 {
-    CHECK(kvm_ev_keyword_count() > 500);
+    /* well inside the table (KW_MAX 2000 in events_text.c): a full table would drop words */
+    CHECK(kvm_ev_keyword_count() > 500 && kvm_ev_keyword_count() < 1500);
     CHECK(kvm_ev_keyword_flags("captured", 8) & EV_F_TERRITORY);
     CHECK(kvm_ev_keyword_flags("captured", 8) & EV_K_TERRITORY);
     CHECK(kvm_ev_keyword_flags("controls", 8) & EV_K_TERRITORY); /* "now controls" */
@@ -196,13 +197,13 @@ static void test_keywords(void)
     /* the sentence scan: gate, armed groups named, latest year */
     ev_scan scan = {{0}, 0};
     const char *calm = "Markets in Goma stayed open on Tuesday, 2024, traders said.";
-    CHECK(!(kvm_ev_scan(calm, 0, strlen(calm), &scan) & EV_GATE));
+    CHECK(!(kvm_ev_scan(calm, 0, strlen(calm), NULL, 0, &scan) & EV_GATE));
     CHECK(scan.max_year == 2024);
     const char *busy = "M23 fighters seized Sake; the AFC/M23 said 1,2000 were 80km away in 1998.";
-    CHECK(kvm_ev_scan(busy, 0, strlen(busy), &scan) & EV_K_TERRITORY);
+    CHECK(kvm_ev_scan(busy, 0, strlen(busy), NULL, 0, &scan) & EV_K_TERRITORY);
     CHECK(scan.group_counts[0] == 3 && scan.max_year == 2024);
     const char *unit = "Masisi is 80km from Goma.";
-    CHECK(kvm_ev_scan(unit, 0, strlen(unit), &scan) & EV_F_UNIT);
+    CHECK(kvm_ev_scan(unit, 0, strlen(unit), NULL, 0, &scan) & EV_F_UNIT);
 }
 
 /* ---- events from short articles ------------------------------------------ */
@@ -460,6 +461,14 @@ static const event_case event_cases[] = {
      2,
      {{"capture", "goma", "M23", "2025-01-26", KVM_TIME_DAY, 0, NO, 0, 0, NULL},
       {"capture", "sake", "M23", "2025-01-24", KVM_TIME_DAY, 0, NO, 0, 0, NULL}},
+     0,
+     {{0}}},
+    {"two days after ...: only the clause it opens",
+     "2025-01-27",
+     "Two days after capturing Sake, M23 fighters entered Goma.",
+     2,
+     {{"capture", "sake", "M23", "2025-01-25", KVM_TIME_WEEK, 0, NO, 0, 0, NULL},
+      {"capture", "goma", "M23", "2025-01-27", KVM_TIME_WEEK, 0, NO, 0, 0, NULL}},
      0,
      {{0}}},
     {"a few days after: a week's precision",

@@ -1,5 +1,7 @@
 /* The strict JSON parser: valid and invalid documents, escapes, surrogate
  * pairs, UTF-8 checks, the depth limit, error positions, the string writer. */
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -309,8 +311,198 @@ static void test_arena(void)
     kvm_arena_free(&a);
 }
 
+static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
+
+static uint64_t rng(void) /* xorshift64* */
+{
+    rng_state ^= rng_state >> 12;
+    rng_state ^= rng_state << 25;
+    rng_state ^= rng_state >> 27;
+    return rng_state * 2685821657736338717ull;
+}
+
+static double rng_unit(void)
+{
+    return (double)(rng() >> 11) / 9007199254740992.0;
+}
+
+static double from_bits(uint64_t bits)
+{
+    double v;
+    memcpy(&v, &bits, sizeof v);
+    return v;
+}
+
+/* kvm_json_fixed against snprintf "%.*f" on millions of values: random bit
+ * patterns around the fast path's limits, coordinates, exact ties (x.5 at
+ * the last decimal), neighbours of decimal values. */
+static void test_fixed(void)
+{
+    static const int report_decimals[] = {6, 3, 2, 4};
+    char want[400], got[KVM_JSON_FIXED_MAX];
+    size_t bad = 0, total = 0;
+    for (long i = 0; i < 3000000; i++) {
+        double v;
+        int d = i % 10 == 9 ? (int)(rng() % 10) : report_decimals[i % 4];
+        switch (i % 6) {
+        case 0: /* any bits with an exponent between 2^-80 and 2^40 */
+            v = from_bits((rng() & 0x800FFFFFFFFFFFFFull) | ((uint64_t)(943 + rng() % 120) << 52));
+            break;
+        case 1:
+            v = rng_unit() * 360.0 - 180.0;
+            break;
+        case 2:
+            v = rng_unit() * 2.0 - 1.0;
+            break;
+        case 3: { /* ties: k / 2^j, often exactly half a unit of the last decimal */
+            int j = 1 + (int)(rng() % 12);
+            v = (double)(long long)(rng() % 2000001 - 1000000) / (double)(1LL << j);
+            break;
+        }
+        case 4: { /* decimal values and their neighbours */
+            double p = pow(10.0, d);
+            v = (double)(long long)(rng() % 400000001 - 200000000) / p;
+            v = rng() & 1 ? nextafter(v, 1e300) : nextafter(v, -1e300);
+            if (rng() % 3 == 0)
+                v += 0.5 / p;
+            break;
+        }
+        default: /* magnitudes from tiny to huge */
+            v = (rng_unit() - 0.5) * pow(10.0, (double)(long)(rng() % 40) - 25.0);
+            break;
+        }
+        int n = snprintf(want, sizeof want, "%.*f", d, v);
+        size_t m = kvm_json_fixed(got, v, d);
+        total++;
+        if (n < 0 || (size_t)n != m || strcmp(want, got) != 0) {
+            if (bad++ < 5)
+                CHECK_MSG(0, "kvm_json_fixed(%.17g, %d) = \"%s\", snprintf \"%s\"", v, d, got,
+                          want);
+        }
+    }
+    static const struct {
+        double v;
+        int d;
+        const char *out;
+    } cases[] = {
+        {0.0, 6, "0.000000"},       {-0.0, 3, "-0.000"},     {0.125, 2, "0.12"},
+        {0.375, 2, "0.38"},         {-0.0004, 3, "-0.000"},  {2.5, 0, "2"},
+        {3.5, 0, "4"},              {-1.2345, 4, "-1.2345"}, {4294967295.5, 1, "4294967295.5"},
+        {HUGE_VAL, 2, "inf"},     {1e20, 2, "100000000000000000000.00"},
+        {-29.25, 1, "-29.2"}, {1e-30, 6, "0.000000"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        kvm_json_fixed(got, cases[i].v, cases[i].d);
+        CHECK_STR(got, cases[i].out);
+    }
+    CHECK(bad == 0 && total == 3000000);
+}
+
+/* Numbers parse to the same double as strtod (the parser computes short
+ * ones itself). */
+static void test_numbers_exact(void)
+{
+    kvm_json_doc *doc = kvm_json_doc_new();
+    char text[64];
+    size_t bad = 0;
+    for (long i = 0; i < 300000; i++) {
+        switch (i % 5) {
+        case 0:
+            snprintf(text, sizeof text, "%.*f", (int)(rng() % 10), rng_unit() * 360.0 - 180.0);
+            break;
+        case 1:
+            snprintf(text, sizeof text, "%.17g", from_bits(rng() & 0xBFFFFFFFFFFFFFFFull));
+            break;
+        case 2:
+            snprintf(text, sizeof text, "%lld", (long long)(rng() >> (rng() % 64)));
+            break;
+        case 3:
+            snprintf(text, sizeof text, "%.*e", (int)(rng() % 16), (rng_unit() - 0.5) * 1e10);
+            break;
+        default:
+            snprintf(text, sizeof text, "%s0.%0*llu", rng() & 1 ? "-" : "", (int)(rng() % 20),
+                     (unsigned long long)(rng() % 1000000000000000ull));
+            break;
+        }
+        const kvm_json *root;
+        kvm_error err;
+        if (kvm_json_parse(doc, "n", 1, text, strlen(text), 0, &root, &err) != KVM_OK) {
+            if (!strstr(err.message, "out of range") && bad++ < 5)
+                CHECK_MSG(0, "'%s' does not parse: %s", text, err.message);
+            continue;
+        }
+        double want = strtod(text, NULL);
+        if (memcmp(&want, &root->number, sizeof want) != 0 && bad++ < 5)
+            CHECK_MSG(0, "'%s' parsed as %.17g, strtod %.17g", text, root->number, want);
+    }
+    static const char *const cases[] = {"-0", "0.000", "1e22", "1e23", "123456789012345",
+                                        "1234567890123456", "0.1", "-2.5e-3", "9007199254740993"};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        const kvm_json *root;
+        CHECK(kvm_json_parse(doc, "n", 1, cases[i], strlen(cases[i]), 0, &root, NULL) == KVM_OK);
+        double want = strtod(cases[i], NULL);
+        CHECK_MSG(memcmp(&want, &root->number, sizeof want) == 0, "'%s' parsed as %.17g",
+                  cases[i], root->number);
+    }
+    CHECK(bad == 0);
+    kvm_json_doc_free(doc);
+}
+
+/* Strings of every length around the 8-byte scanning steps, with the
+ * special byte at every position: parsed text and errors as byte by byte. */
+static void test_string_scan(void)
+{
+    kvm_json_doc *doc = kvm_json_doc_new();
+    static const char *const specials[] = {"\\n", "\\\"", "\xC3\xA9", "\x7F", "~"};
+    static const char *const unescaped[] = {"\n", "\"", "\xC3\xA9", "\x7F", "~"};
+    char in[128], want[128];
+    for (size_t len = 0; len < 40; len++) {
+        for (size_t at = 0; at <= len; at++) {
+            for (size_t k = 0; k < sizeof specials / sizeof *specials; k++) {
+                size_t n = 0, w = 0;
+                in[n++] = '"';
+                for (size_t i = 0; i < len; i++) {
+                    if (i == at) {
+                        memcpy(in + n, specials[k], strlen(specials[k]));
+                        n += strlen(specials[k]);
+                        memcpy(want + w, unescaped[k], strlen(unescaped[k]));
+                        w += strlen(unescaped[k]);
+                    }
+                    in[n++] = (char)('a' + i % 26);
+                    want[w++] = (char)('a' + i % 26);
+                }
+                in[n++] = '"';
+                const kvm_json *root;
+                kvm_status s = kvm_json_parse(doc, "s", 1, in, n, 0, &root, NULL);
+                CHECK(s == KVM_OK);
+                if (s == KVM_OK)
+                    CHECK(root->len == w && memcmp(root->text, want, w) == 0);
+            }
+            /* A raw control character or invalid byte at `at`: the error
+             * names its column. */
+            size_t n = 0;
+            in[n++] = '"';
+            for (size_t i = 0; i < len; i++)
+                in[n++] = i == at ? (len % 2 ? '\x01' : '\xFF') : 'x';
+            in[n++] = '"';
+            if (at < len) {
+                kvm_error err;
+                CHECK(kvm_json_parse(doc, "s", 1, in, n, 0, NULL, &err) == KVM_ERR_PARSE);
+                char col[32];
+                snprintf(col, sizeof col, "s:1:%zu: ", at + 2);
+                CHECK_MSG(strncmp(err.message, col, strlen(col)) == 0, "%s (want %s)", err.message,
+                          col);
+            }
+        }
+    }
+    kvm_json_doc_free(doc);
+}
+
 int main(void)
 {
+    test_fixed();
+    test_numbers_exact();
+    test_string_scan();
     test_valid();
     test_invalid();
     test_values();
