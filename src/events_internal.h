@@ -60,7 +60,7 @@ enum { EV_TOK_WORD = 1, EV_TOK_NUMBER, EV_TOK_PUNCT, EV_TOK_PLACE };
 #define EV_L_REGION_PREP (1ull << 28)
 #define EV_L_MONTH (1ull << 29) /* month names and abbreviations */
 #define EV_L_WEEKDAY (1ull << 30)
-#define EV_L_KILL (1ull << 31) /* killed, wounded ... */
+#define EV_L_KILL (1ull << 31)  /* killed, wounded ... */
 #define EV_K_PAIR2 (1ull << 32) /* its second word ("into", "control", "back") */
 
 /* The sentence gate: a sentence without any of these words gives no event,

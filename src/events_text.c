@@ -199,8 +199,8 @@ static void shape_build(void)
 /* Reads the word starting at text[i] (a letter) the tokenizer's way into w
  * (folded, at most EV_WORD_MAX bytes); returns its end, *pn its length,
  * *ph its hash; *ptrunc when it was longer. */
-static size_t read_word(const char *text, size_t i, size_t end, char *w, size_t *pn,
-                        uint32_t *ph, int *ptrunc)
+static size_t read_word(const char *text, size_t i, size_t end, char *w, size_t *pn, uint32_t *ph,
+                        int *ptrunc)
 {
     size_t n = 0, clen;
     int truncated = 0;
@@ -294,15 +294,23 @@ uint64_t kvm_ev_scan(const char *text, size_t start, size_t end, const kvm_menti
                 i = read_word(text, i, end, w, &n, &h, &truncated); /* "Défense" */
             } else {
                 size_t len = j - i;
-                size_t bit = shape_index(ascii_alnum[c],
-                                         len > 1 ? ascii_alnum[(unsigned char)text[i + 1]] : 0, len);
+                size_t bit = shape_index(
+                    ascii_alnum[c], len > 1 ? ascii_alnum[(unsigned char)text[i + 1]] : 0, len);
                 int maybe = (kw_shape[bit >> 3] & (1u << (bit & 7))) ||
                             (pair_seen && (kw_shape_pair[bit >> 3] & (1u << (bit & 7))));
                 if (len > EV_WORD_MAX || !maybe) {
                     i = j;
                     continue;
                 }
-                i = read_word(text, i, end, w, &n, &h, &truncated);
+                uint32_t hh = KW_SEED;
+                for (n = 0; n < len; n++) {
+                    unsigned char d = ascii_alnum[(unsigned char)text[i + n]];
+                    w[n] = (char)d;
+                    hh = kw_step(hh, d);
+                }
+                h = kw_final(hh);
+                truncated = 0;
+                i = j;
             }
         }
         if (truncated)
@@ -476,20 +484,36 @@ size_t kvm_ev_tokenize(const char *text, size_t start, size_t end, const kvm_men
         }
         if (c >= 'a' && c <= 'z') {
             t->kind = EV_TOK_WORD;
+            /* a word ends where the next mention starts (mentions[m] starts
+             * after i here) */
+            size_t limit = end;
+            if (m < n_mentions && mentions[m].start < limit)
+                limit = mentions[m].start;
             uint32_t h = KW_SEED;
-            while (i < end) {
-                if (m < n_mentions && mentions[m].start == i)
-                    break;
-                c = word_char_at(text, i, end, &clen);
+            size_t n = 0;
+            while (i < limit) {
+                unsigned char b = (unsigned char)text[i];
+                if (b < 0x80) {
+                    c = ascii_alnum[b];
+                    clen = 1;
+                } else {
+                    c = word_char_at(text, i, end, &clen);
+                }
                 if (!c)
                     break;
-                add_char(t, c);
-                h = kw_step(h, c);
+                if (n < EV_WORD_MAX) {
+                    t->text[n++] = (char)c;
+                    h = kw_step(h, c);
+                } else {
+                    t->truncated = 1;
+                }
                 i += clen;
             }
+            t->text[n] = '\0';
+            t->len = (unsigned char)n;
             t->end = i;
             if (!t->truncated)
-                t->flags = kw_lookup(t->text, t->len, kw_final(h));
+                t->flags = kw_lookup(t->text, n, kw_final(h));
             continue;
         }
         t->kind = EV_TOK_PUNCT;

@@ -1,6 +1,7 @@
 /* The event set: interning, sticky errors, ids, ACLED names, verdicts,
  * merging duplicates (the seeds' Masisi capture reported twice) and advance
  * arrows with geodesic lengths checked against GeographicLib's GeodSolve. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,6 +201,43 @@ static void test_interning(void)
     CHECK(kvm_eventset_article(set, 0)->n_mentions == 1);
     CHECK(kvm_eventset_place_mentions(set, place("masisi-town")) == 1);
     CHECK(kvm_eventset_place_mentions(set, place("goma")) == 0);
+    /* Only the places named since the clear are listed, in first-seen
+     * order, though the set keeps its copies for the next article. */
+    CHECK(kvm_eventset_place_count(set) == 1);
+    CHECK_STR(kvm_eventset_place(set, 0)->id, "masisi-town");
+    kvm_eventset_add_mention(set, a, &m, "Goma");
+    CHECK(kvm_eventset_place_count(set) == 2);
+    CHECK_STR(kvm_eventset_place(set, 1)->id, "goma");
+    CHECK(kvm_eventset_find_place(set, "goma") == kvm_eventset_place(set, 1));
+    CHECK(kvm_eventset_place_mentions(set, place("goma")) == 1);
+    CHECK(kvm_eventset_find_place(set, "sake") == NULL);
+    /* After a clear a place interned again with other values gets them
+     * (the first copy wins only until the clear). */
+    kvm_eventset_clear(set);
+    tmp = *place("goma");
+    tmp.lat = -1.5;
+    tmp.name = "Goma (moved)";
+    const kvm_place *p3 = kvm_eventset_intern_place(set, &tmp);
+    CHECK(p3 && p3->lat == -1.5);
+    CHECK_STR(p3->name, "Goma (moved)");
+    CHECK_STR(p3->admin1, "North Kivu");
+    const kvm_place *p4 = kvm_eventset_intern_place(set, place("goma"));
+    CHECK(p4 == p3 && p4->lat == -1.5);
+    kvm_eventset_clear(set);
+    const kvm_place *p5 = kvm_eventset_intern_place(set, place("goma"));
+    CHECK(p5 && p5->lat == -1.67409 && p5 != p3);
+    CHECK_STR(p5->name, "Goma");
+    CHECK(kvm_eventset_place_count(set) == 1);
+    /* Many clears of the same places: the copies are reused, not made again. */
+    for (int i = 0; i < 1000; i++) {
+        kvm_eventset_clear(set);
+        a = kvm_eventset_add_article(set, "c.txt", date(0, 0, 0));
+        kvm_eventset_add_mention(set, a, &m, "Goma");
+        kvm_eventset_add_mention(set, a, &m2, "Masisi");
+    }
+    CHECK(kvm_eventset_find_place(set, "goma") == p5);
+    CHECK(kvm_eventset_place_count(set) == 2);
+    CHECK(kvm_eventset_status(set) == KVM_OK);
     kvm_eventset_free(set);
     kvm_eventset_free(NULL);
 }
@@ -576,6 +614,360 @@ static void test_take(void)
     kvm_eventset_free(src);
 }
 
+/* ---- Randomised checks against straightforward implementations of the
+ * documented rules (events.h): merging and advances on many events. */
+
+static unsigned long long rnd_state = 0x2545F4914F6CDD1Dull;
+
+static unsigned rnd(unsigned n)
+{
+    rnd_state ^= rnd_state >> 12;
+    rnd_state ^= rnd_state << 25;
+    rnd_state ^= rnd_state >> 27;
+    return (unsigned)((rnd_state * 2685821657736338717ull) >> 33) % n;
+}
+
+static int ref_ci_equal(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++)
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+            return 0;
+    return *a == *b;
+}
+
+/* The precision a date really has (events.h: coarser when day or month is
+ * missing; 0 without a date). */
+static int ref_precision(const kvm_event *e)
+{
+    if (e->date.year == 0)
+        return 0;
+    int p = e->time_precision >= KVM_TIME_DAY ? e->time_precision : KVM_TIME_DAY;
+    if (e->date.month == 0)
+        return KVM_TIME_YEAR;
+    if (e->date.day == 0 && p < KVM_TIME_MONTH)
+        return KVM_TIME_MONTH;
+    return p > KVM_TIME_YEAR ? KVM_TIME_YEAR : p;
+}
+
+static int ref_dates_compatible(const kvm_event *a, const kvm_event *b)
+{
+    int pa = ref_precision(a), pb = ref_precision(b);
+    if (pa == 0 || pb == 0)
+        return 1;
+    int coarse = pa > pb ? pa : pb;
+    if (coarse == KVM_TIME_YEAR)
+        return a->date.year == b->date.year;
+    if (coarse == KVM_TIME_MONTH)
+        return a->date.year == b->date.year && a->date.month == b->date.month;
+    if (coarse == KVM_TIME_WEEK)
+        return labs(kvm_date_to_days(a->date) - kvm_date_to_days(b->date)) <= 7;
+    return kvm_date_compare(a->date, b->date) == 0;
+}
+
+typedef struct ref_group {
+    size_t rep, first;
+    const char *actor;
+    size_t members[400];
+    size_t n;
+} ref_group;
+
+static const kvm_event *ref_events;
+
+static int ref_by_key(const void *pa, const void *pb)
+{
+    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+    const kvm_event *x = &ref_events[a], *y = &ref_events[b];
+    if (x->type != y->type)
+        return x->type < y->type ? -1 : 1;
+    if (strcmp(x->place->id, y->place->id) != 0)
+        return strcmp(x->place->id, y->place->id);
+    return a < b ? -1 : a > b;
+}
+
+static int ref_by_size(const void *pa, const void *pb)
+{
+    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+    return a < b ? -1 : a > b;
+}
+
+static int ref_by_first(const void *pa, const void *pb)
+{
+    const ref_group *a = pa, *b = pb;
+    return a->first < b->first ? -1 : a->first > b->first;
+}
+
+static void test_merge_random(void)
+{
+    static const char *const ids[] = {"goma", "sake", "kitshanga"};
+    static const char *const actors[] = {"", "M23", "m23", "FARDC"};
+    static ref_group groups[400];
+    size_t bad = 0;
+    for (int trial = 0; trial < 40; trial++) {
+        kvm_eventset *set = kvm_eventset_new(), *copy = kvm_eventset_new();
+        size_t n_articles = 1 + rnd(30), n = 50 + rnd(350);
+        char name[32];
+        for (size_t a = 0; a < n_articles; a++) {
+            snprintf(name, sizeof name, "art%zu.txt", a);
+            kvm_eventset_add_article(set, name, date(2025, 1, 1));
+            kvm_eventset_add_article(copy, name, date(2025, 1, 1));
+        }
+        for (size_t i = 0; i < n; i++) {
+            static const kvm_event_type types[] = {KVM_EVENT_CLASH, KVM_EVENT_DISPLACEMENT,
+                                                   KVM_EVENT_CAPTURE};
+            kvm_event e;
+            kvm_event_init(&e);
+            e.type = types[rnd(3)];
+            e.article = rnd((unsigned)n_articles);
+            e.actor1 = actors[rnd(4)];
+            e.place = rnd(20) ? place(ids[rnd(3)]) : NULL;
+            e.geo_precision = 1 + (int)rnd(3);
+            e.historical = rnd(10) == 0;
+            switch (rnd(5)) {
+            case 0:
+                break; /* no date */
+            case 1:
+                e.date = date(2024 + (int)rnd(2), 0, 0);
+                e.time_precision = KVM_TIME_YEAR;
+                break;
+            case 2:
+                e.date = date(2024 + (int)rnd(2), 1 + (int)rnd(3), 0);
+                e.time_precision = KVM_TIME_MONTH;
+                break;
+            default:
+                e.date = date(2024 + (int)rnd(2), rnd(4) ? 1 : 12, 1 + (int)rnd(31));
+                e.time_precision = (int)rnd(5);
+                break;
+            }
+            if (e.type == KVM_EVENT_DISPLACEMENT) {
+                e.count_min = rnd(2) ? 1000 : 2000;
+                e.count_max = rnd(3) ? -1 : 5000;
+            }
+            size_t k = kvm_eventset_add_event(set, &e);
+            kvm_eventset_add_event(copy, &e);
+            if (rnd(4) == 0) {
+                size_t extra = rnd((unsigned)n_articles);
+                kvm_eventset_add_event_source(set, k, extra);
+                kvm_eventset_add_event_source(copy, k, extra);
+            }
+        }
+        kvm_error err;
+        CHECK(kvm_eventset_merge_duplicates(set, &err) == KVM_OK);
+
+        /* The reference: each event of a (type, place) run, in order,
+         * joins the first compatible group of the run or starts one. */
+        size_t order[400], n_groups = 0;
+        ref_events = kvm_eventset_event(copy, 0);
+        size_t n_located = 0;
+        for (size_t i = 0; i < n; i++) {
+            const kvm_event *e = kvm_eventset_event(copy, i);
+            if (e->place)
+                order[n_located++] = i;
+            else { /* never joins: a group of its own */
+                ref_group *g = &groups[n_groups++];
+                g->rep = g->first = i;
+                g->actor = e->actor1;
+                g->members[0] = i;
+                g->n = 1;
+            }
+        }
+        qsort(order, n_located, sizeof *order, ref_by_key);
+        size_t run_first = n_groups;
+        for (size_t k = 0; k < n_located; k++) {
+            const kvm_event *e = kvm_eventset_event(copy, order[k]);
+            if (k > 0) {
+                const kvm_event *prev = kvm_eventset_event(copy, order[k - 1]);
+                if (prev->type != e->type || prev->place != e->place)
+                    run_first = n_groups;
+            }
+            ref_group *found = NULL;
+            for (size_t g = run_first; g < n_groups && !found && !e->historical; g++) {
+                const kvm_event *rep = kvm_eventset_event(copy, groups[g].rep);
+                if (rep->historical)
+                    continue;
+                if (groups[g].actor[0] && e->actor1[0] && !ref_ci_equal(groups[g].actor, e->actor1))
+                    continue;
+                if (e->type == KVM_EVENT_DISPLACEMENT &&
+                    (e->count_min != rep->count_min || e->count_max != rep->count_max))
+                    continue;
+                if ((rep->date.year == 0) != (e->date.year == 0) &&
+                    (rep->geo_precision != KVM_GEO_TOWN || e->geo_precision != KVM_GEO_TOWN))
+                    continue;
+                if (ref_dates_compatible(rep, e))
+                    found = &groups[g];
+            }
+            if (!found) {
+                found = &groups[n_groups++];
+                found->rep = found->first = order[k];
+                found->actor = e->actor1;
+                found->n = 0;
+            } else {
+                int pe = ref_precision(e),
+                    pr = ref_precision(kvm_eventset_event(copy, found->rep));
+                if (pe != 0 && (pr == 0 || pe < pr))
+                    found->rep = order[k];
+                if (!found->actor[0])
+                    found->actor = e->actor1;
+            }
+            found->members[found->n++] = order[k];
+        }
+        qsort(groups, n_groups, sizeof *groups, ref_by_first);
+        if (kvm_eventset_event_count(set) != n_groups) {
+            bad++;
+            CHECK_MSG(0, "trial %d: %zu events after merging, expected %zu", trial,
+                      kvm_eventset_event_count(set), n_groups);
+        }
+        for (size_t g = 0; g < n_groups && g < kvm_eventset_event_count(set); g++) {
+            const kvm_event *got = kvm_eventset_event(set, g);
+            const kvm_event *rep = kvm_eventset_event(copy, groups[g].rep);
+            const char *actor = rep->actor1[0] ? rep->actor1 : groups[g].actor;
+            size_t sources[800], ns = 0;
+            for (size_t m = 0; m < groups[g].n; m++) {
+                const kvm_event *e = kvm_eventset_event(copy, groups[g].members[m]);
+                for (size_t s = 0; s < e->n_sources; s++)
+                    if (e->sources[s] != rep->article)
+                        sources[ns++] = e->sources[s];
+            }
+            qsort(sources, ns, sizeof *sources, ref_by_size);
+            size_t uniq = 0;
+            for (size_t s = 0; s < ns; s++)
+                if (uniq == 0 || sources[uniq - 1] != sources[s])
+                    sources[uniq++] = sources[s];
+            int same = strcmp(got->id, rep->id) == 0 && strcmp(got->actor1, actor) == 0 &&
+                       got->n_sources == uniq + 1 && got->sources[0] == rep->article;
+            for (size_t s = 0; same && s < uniq; s++)
+                same = got->sources[s + 1] == sources[s];
+            if (!same && bad++ < 5)
+                CHECK_MSG(0, "trial %d: merged event %zu is %s (%s, %zu sources), expected %s (%s, %zu)",
+                          trial, g, got->id, got->actor1, got->n_sources, rep->id, actor, uniq + 1);
+        }
+        kvm_eventset_free(set);
+        kvm_eventset_free(copy);
+    }
+    CHECK(bad == 0);
+}
+
+static const kvm_event *ref_capture_events;
+
+static int ref_by_capture(const void *pa, const void *pb)
+{
+    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+    const kvm_event *x = &ref_capture_events[a], *y = &ref_capture_events[b];
+    for (const char *p = x->actor1, *q = y->actor1;; p++, q++) {
+        int cp = tolower((unsigned char)*p), cq = tolower((unsigned char)*q);
+        if (cp != cq)
+            return cp < cq ? -1 : 1;
+        if (!cp)
+            break;
+    }
+    if ((x->date.year != 0) != (y->date.year != 0))
+        return x->date.year != 0 ? -1 : 1;
+    int c = kvm_date_compare(x->date, y->date);
+    if (c)
+        return c;
+    if (x->article != y->article)
+        return x->article < y->article ? -1 : 1;
+    return a < b ? -1 : a > b;
+}
+
+static void test_advances_random(void)
+{
+    enum { PLACES = 60 };
+    static kvm_place places[PLACES];
+    static char place_ids[PLACES][8];
+    static const char *const actors[] = {"M23", "m23", "FARDC", "ADF"};
+    size_t bad = 0;
+    for (int trial = 0; trial < 30; trial++) {
+        for (int k = 0; k < PLACES; k++) {
+            snprintf(place_ids[k], sizeof place_ids[k], "p%d", k);
+            memset(&places[k], 0, sizeof places[k]);
+            places[k].id = place_ids[k];
+            places[k].name = place_ids[k];
+            places[k].kind = KVM_KIND_TOWN;
+            if (k > 0 && rnd(6) == 0) { /* the same spot under another id: ties */
+                places[k].lat = places[k - 1].lat;
+                places[k].lon = places[k - 1].lon;
+            } else if (trial % 3 == 0) { /* anywhere on Earth */
+                places[k].lat = (double)rnd(1800001) / 10000.0 - 90.0;
+                places[k].lon = (double)rnd(3600001) / 10000.0 - 180.0;
+            } else { /* North Kivu, a few hundred metres apart at times */
+                places[k].lat = -2.0 + (double)rnd(20000) / 10000.0;
+                places[k].lon = 28.5 + (double)rnd(15000) / 10000.0;
+            }
+        }
+        kvm_eventset *set = kvm_eventset_new();
+        size_t n_articles = 1 + rnd(5), n = 20 + rnd(300);
+        char name[32];
+        for (size_t a = 0; a < n_articles; a++) {
+            snprintf(name, sizeof name, "a%zu.txt", a);
+            kvm_eventset_add_article(set, name, date(2025, 1, 1));
+        }
+        for (size_t i = 0; i < n; i++) {
+            kvm_event e;
+            kvm_event_init(&e);
+            e.type = KVM_EVENT_CAPTURE;
+            e.article = rnd((unsigned)n_articles);
+            e.actor1 = actors[rnd(4)];
+            e.place = &places[rnd(trial % 2 ? PLACES : 8)];
+            e.geo_precision = KVM_GEO_TOWN;
+            if (rnd(5))
+                e.date = date(2025, 1 + (int)rnd(3), 1 + (int)rnd(28));
+            e.time_precision = KVM_TIME_DAY;
+            kvm_eventset_add_event(set, &e);
+        }
+        kvm_error err;
+        CHECK(kvm_eventset_compute_advances(set, &err) == KVM_OK);
+
+        /* The reference: every earlier distinct capture's distance. */
+        size_t caps[400], seen[400], expected = 0;
+        ref_capture_events = kvm_eventset_event(set, 0);
+        for (size_t i = 0; i < n; i++)
+            caps[i] = i;
+        qsort(caps, n, sizeof *caps, ref_by_capture);
+        for (size_t start = 0; start < n;) {
+            size_t end = start + 1, n_seen = 0, sequence = 0;
+            while (end < n && ref_ci_equal(kvm_eventset_event(set, caps[end])->actor1,
+                                           kvm_eventset_event(set, caps[start])->actor1))
+                end++;
+            for (size_t k = start; k < end; k++) {
+                const kvm_event *e = kvm_eventset_event(set, caps[k]);
+                size_t nearest = (size_t)-1;
+                double best = 0.0;
+                int repeat = 0;
+                for (size_t j = 0; j < n_seen && !repeat; j++) {
+                    const kvm_event *prev = kvm_eventset_event(set, seen[j]);
+                    repeat = prev->place == e->place;
+                    kvm_lonlat from = {prev->place->lon, prev->place->lat},
+                               to = {e->place->lon, e->place->lat};
+                    double km = 0.0;
+                    kvm_geodesic_inverse(from, to, &km, NULL, NULL);
+                    if (nearest == (size_t)-1 || km < best) {
+                        nearest = j;
+                        best = km;
+                    }
+                }
+                if (repeat)
+                    continue;
+                if (nearest != (size_t)-1) {
+                    const kvm_advance *adv = kvm_eventset_advance(set, expected++);
+                    const kvm_event *from = kvm_eventset_event(set, seen[nearest]);
+                    if ((!adv || adv->from != from->place || adv->to != e->place ||
+                         adv->sequence != ++sequence || adv->dist_km != best) &&
+                        bad++ < 5)
+                        CHECK_MSG(0, "trial %d: advance %zu is %s -> %s, expected %s -> %s",
+                                  trial, expected - 1, adv ? adv->from->id : "none",
+                                  adv ? adv->to->id : "none", from->place->id, e->place->id);
+                }
+                seen[n_seen++] = caps[k];
+            }
+            start = end;
+        }
+        CHECK_MSG(kvm_eventset_advance_count(set) == expected, "trial %d: %zu advances, expected %zu",
+                  trial, kvm_eventset_advance_count(set), expected);
+        kvm_eventset_free(set);
+    }
+    CHECK(bad == 0);
+}
+
 int main(void)
 {
     gaz = kvm_gazetteer_new();
@@ -594,6 +986,8 @@ int main(void)
     test_merge_rules();
     test_advances();
     test_take();
+    test_merge_random();
+    test_advances_random();
     kvm_gazetteer_free(gaz);
     return test_report("test_eventset");
 }
