@@ -59,6 +59,14 @@ kvm_gazetteer *cli_load_gazetteer(const char *const *files, size_t n_files);
  * exit code to use given the command's own code. */
 int cli_finish_stdout(int code);
 
+/* 1 when a place argument starts like a number ("-1.6,29.2", ".5,3"):
+ * such arguments are coordinates, never names. */
+int cli_looks_like_coordinates(const char *text);
+
+/* The stderr note for a name shared by several places: which one was used
+ * and the ids that choose the others. */
+void cli_warn_ambiguous(const kvm_gazetteer *gaz, const char *text, const kvm_place *used);
+
 /* 1 when stderr is a terminal (progress lines are shown only then). */
 int cli_stderr_is_tty(void);
 

@@ -198,50 +198,12 @@ static void writer_csv(writer *w, const char *s)
 
 /* ---- place arguments ---------------------------------------------------- */
 
-/* Arguments that start like a number are coordinates, never names. */
-static int looks_like_coordinates(const char *text)
-{
-    char c = text[0];
-    if (c == '-' || c == '+')
-        c = text[1];
-    return (c >= '0' && c <= '9') || c == '.';
-}
-
-/* "(town, Masisi, North Kivu)"-style description of a place. */
-static void describe_place(const kvm_place *pl, char *buf, size_t cap)
-{
-    snprintf(buf, cap, "%s%s%s%s%s", kvm_place_kind_name(pl->kind), pl->admin2[0] ? ", " : "",
-             pl->admin2, pl->admin1[0] ? ", " : "", pl->admin1);
-}
-
-/* The stderr note for an ambiguous name: which place was used and the ids
- * of the others. */
-static void warn_ambiguous(const kvm_gazetteer *gaz, const char *text, const kvm_place *used)
-{
-    const kvm_place *cands[16];
-    size_t n = kvm_gazetteer_lookup(gaz, text, cands, 16);
-    char others[1024] = "", desc[256];
-    size_t len = 0;
-    for (size_t i = 0; i < n && i < 16; i++) {
-        if (cands[i] == used)
-            continue;
-        int w = snprintf(others + len, sizeof others - len, "%s%s", len ? ", " : "", cands[i]->id);
-        if (w < 0 || (size_t)w >= sizeof others - len)
-            break;
-        len += (size_t)w;
-    }
-    if (n > 16 && len + 6 < sizeof others)
-        strcat(others, ", ...");
-    describe_place(used, desc, sizeof desc);
-    cli_error("'%s' is ambiguous (%zu places); using %s (%s); pass an id to choose another: %s",
-              text, n, used->id, desc, others);
-}
 
 /* Resolves a PLACE argument; prints the error and returns 1 on failure. */
 static int resolve_stop(const kvm_gazetteer *gaz, const char *text, stop *out)
 {
     kvm_error err = {0};
-    if (looks_like_coordinates(text)) {
+    if (cli_looks_like_coordinates(text)) {
         if (kvm_parse_latlon(text, &out->pos, &err) != KVM_OK)
             return cli_fail(&err);
         out->id = "";
@@ -254,7 +216,7 @@ static int resolve_stop(const kvm_gazetteer *gaz, const char *text, stop *out)
     if (kvm_gazetteer_resolve(gaz, text, &pl, &n, &err) != KVM_OK)
         return cli_fail(&err);
     if (n > 1)
-        warn_ambiguous(gaz, text, pl);
+        cli_warn_ambiguous(gaz, text, pl);
     out->pos.lon = pl->lon;
     out->pos.lat = pl->lat;
     out->id = pl->id;
@@ -706,7 +668,7 @@ static const kvm_place *cache_resolve(name_cache *cache, const kvm_gazetteer *ga
     if (kvm_gazetteer_resolve(gaz, text, &pl, &n, err) != KVM_OK)
         return NULL;
     if (n > 1)
-        warn_ambiguous(gaz, text, pl);
+        cli_warn_ambiguous(gaz, text, pl);
     if (cache->used < cache->size / 2) {
         char *key = kvm_strndup(text, len);
         if (key) {
@@ -732,7 +694,7 @@ static int pair_point(name_cache *cache, const kvm_gazetteer *gaz, char *text, s
 {
     if (len == 0)
         return kvm_error_set(err, KVM_ERR_INVALID, "empty place"), -1;
-    if (looks_like_coordinates(text))
+    if (cli_looks_like_coordinates(text))
         return parse_latlon_field(text, len, pos, err);
     const kvm_place *pl = cache_resolve(cache, gaz, text, len, err);
     if (!pl)
@@ -897,7 +859,7 @@ static int parse_args(int argc, char **argv, options *opt)
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i], *value = NULL;
         int m;
-        if (only_places || arg[0] != '-' || arg[1] == '\0' || looks_like_coordinates(arg)) {
+        if (only_places || arg[0] != '-' || arg[1] == '\0' || cli_looks_like_coordinates(arg)) {
             if (strcmp(arg, "-") == 0 && !only_places)
                 return cli_usage_error("distance", "'-' is not a place (use --pairs -)");
             opt->places[opt->n_places++] = arg;

@@ -474,43 +474,13 @@ static int parse_args(int argc, char **argv, options *opt)
     return -1;
 }
 
-/* "(town, Masisi, North Kivu)"-style description of a place. */
-static void describe_place(const kvm_place *pl, char *buf, size_t cap)
-{
-    snprintf(buf, cap, "%s%s%s%s%s", kvm_place_kind_name(pl->kind), pl->admin2[0] ? ", " : "",
-             pl->admin2, pl->admin1[0] ? ", " : "", pl->admin1);
-}
-
-/* The stderr note for an ambiguous name (same wording as `distance`). */
-static void warn_ambiguous(const kvm_gazetteer *gaz, const char *text, const kvm_place *used)
-{
-    const kvm_place *cands[16];
-    size_t n = kvm_gazetteer_lookup(gaz, text, cands, 16);
-    char others[1024] = "", desc[256];
-    size_t len = 0;
-    for (size_t i = 0; i < n && i < 16; i++) {
-        if (cands[i] == used)
-            continue;
-        int w = snprintf(others + len, sizeof others - len, "%s%s", len ? ", " : "", cands[i]->id);
-        if (w < 0 || (size_t)w >= sizeof others - len)
-            break;
-        len += (size_t)w;
-    }
-    if (n > 16 && len + 6 < sizeof others)
-        strcat(others, ", ...");
-    describe_place(used, desc, sizeof desc);
-    cli_error("'%s' is ambiguous (%zu places); using %s (%s); pass an id to choose another: %s",
-              text, n, used->id, desc, others);
-}
-
 /* The centre of --within: LAT,LON or a gazetteer place. */
 static int resolve_centre(const kvm_gazetteer *gaz, const char *text, kvm_lonlat *pos)
 {
     kvm_error err = {0};
     const kvm_place *pl;
     size_t n = 0;
-    char c = text[0] == '-' || text[0] == '+' ? text[1] : text[0];
-    if ((c >= '0' && c <= '9') || c == '.') {
+    if (cli_looks_like_coordinates(text)) {
         if (kvm_parse_latlon(text, pos, &err) != KVM_OK)
             return cli_fail(&err);
         return KVM_EXIT_OK;
@@ -518,7 +488,7 @@ static int resolve_centre(const kvm_gazetteer *gaz, const char *text, kvm_lonlat
     if (kvm_gazetteer_resolve(gaz, text, &pl, &n, &err) != KVM_OK)
         return cli_fail(&err);
     if (n > 1)
-        warn_ambiguous(gaz, text, pl);
+        cli_warn_ambiguous(gaz, text, pl);
     pos->lat = pl->lat;
     pos->lon = pl->lon;
     return KVM_EXIT_OK;
