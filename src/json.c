@@ -292,6 +292,7 @@ typedef struct parser {
     kvm_json_reader *r;
     kvm_json_doc *doc; /* NULL: validate only */
     kvm_error *err;
+    char *in_place;    /* r->data, writable (kvm_json_parse_in_place), or NULL */
 } parser;
 
 static kvm_json *new_node(parser *p, kvm_json_type type, size_t line, size_t column)
@@ -526,6 +527,13 @@ static kvm_status parse_string(parser *p, const char **pout, size_t *plen)
     if (!p->doc) {
         *pout = NULL;
         *plen = 0;
+        return KVM_OK;
+    }
+    if (simple && p->in_place) {
+        /* The closing quote, read already, becomes the terminator. */
+        p->in_place[pos] = '\0';
+        *pout = p->in_place + start;
+        *plen = pos - start;
         return KVM_OK;
     }
     const char *src = simple ? r->data + start : p->doc->scratch.data;
@@ -810,7 +818,7 @@ static kvm_status parse_value(parser *p, int depth, kvm_json **pnode)
 kvm_status kvm_json_reader_value(kvm_json_reader *reader, kvm_json_doc *doc,
                                  const kvm_json **pvalue, kvm_error *err)
 {
-    parser p = {reader, doc, err};
+    parser p = {reader, doc, err, NULL};
     if (doc)
         doc_reset(doc);
     kvm_json *node = NULL;
@@ -831,6 +839,24 @@ kvm_status kvm_json_parse(kvm_json_doc *doc, const char *name, size_t first_line
         s = kvm_json_reader_end(&r, err);
     if (s == KVM_OK && proot)
         *proot = root;
+    return s;
+}
+
+kvm_status kvm_json_parse_in_place(kvm_json_doc *doc, const char *name, size_t first_line,
+                                   char *data, size_t len, unsigned flags, const kvm_json **proot,
+                                   kvm_error *err)
+{
+    kvm_json_reader r;
+    kvm_json_reader_init(&r, name, first_line, data, len, flags);
+    parser p = {&r, doc, err, doc ? data : NULL};
+    if (doc)
+        doc_reset(doc);
+    kvm_json *node = NULL;
+    kvm_status s = parse_value(&p, 0, &node);
+    if (s == KVM_OK)
+        s = kvm_json_reader_end(&r, err);
+    if (s == KVM_OK && proot)
+        *proot = node;
     return s;
 }
 

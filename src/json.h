@@ -94,6 +94,14 @@ size_t kvm_json_doc_replaced(const kvm_json_doc *doc);
 kvm_status kvm_json_parse(kvm_json_doc *doc, const char *name, size_t first_line, const char *data,
                           size_t len, unsigned flags, const kvm_json **proot, kvm_error *err);
 
+/* The same, reading data[0..len) in place: strings without escapes are not
+ * copied but NUL-terminated where they stand (their closing quote is
+ * overwritten), so data must be writable and outlive the nodes, and is no
+ * longer the same JSON text afterwards.  For a line buffer read once. */
+kvm_status kvm_json_parse_in_place(kvm_json_doc *doc, const char *name, size_t first_line,
+                                   char *data, size_t len, unsigned flags, const kvm_json **proot,
+                                   kvm_error *err);
+
 /* ---- Incremental reading ------------------------------------------------
  * For documents too large for one tree (a report with a million events):
  * walk the outer structure with a reader and parse each element into a doc

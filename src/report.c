@@ -1384,13 +1384,17 @@ static int looks_like_jsonl(const char *line, size_t len, kvm_json_doc *doc)
     return kvm_json_is(root, KVM_JSON_OBJECT) && !kvm_json_get(root, "articles");
 }
 
+/* One line; `writable` (the same bytes, or NULL) lets the parser keep the
+ * strings where they are instead of copying them. */
 static kvm_status read_jsonl_line(reader *r, kvm_json_doc *doc, const char *line, size_t len,
-                                  size_t lineno)
+                                  size_t lineno, char *writable)
 {
     if (blank(line, len))
         return KVM_OK;
     const kvm_json *root;
-    kvm_status s = kvm_json_parse(doc, r->name, lineno, line, len, 0, &root, r->err);
+    kvm_status s = writable ? kvm_json_parse_in_place(doc, r->name, lineno, writable, len, 0,
+                                                      &root, r->err)
+                            : kvm_json_parse(doc, r->name, lineno, line, len, 0, &root, r->err);
     if (s != KVM_OK)
         return s;
     return read_article(r, root);
@@ -1449,7 +1453,7 @@ kvm_status kvm_report_read_buffer(kvm_eventset *set, const char *name, const cha
             while (s == KVM_OK && pos < len) {
                 nl = memchr(data + pos, '\n', len - pos);
                 end = nl ? (size_t)(nl - data) : len;
-                s = read_jsonl_line(&r, doc, data + pos, end - pos, lineno++);
+                s = read_jsonl_line(&r, doc, data + pos, end - pos, lineno++, NULL);
                 pos = nl ? end + 1 : len;
             }
         } else {
@@ -1503,7 +1507,7 @@ kvm_status kvm_report_read(kvm_eventset *set, const char *path, kvm_error *err)
                 break;
         }
         if (shape == 1)
-            s = read_jsonl_line(&r, doc, line, n, lineno);
+            s = read_jsonl_line(&r, doc, line, n, lineno, line);
     }
     free(line);
     if (s == KVM_OK && ferror(fp))
