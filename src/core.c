@@ -158,22 +158,37 @@ static int days_in_month(int y, int m)
     return m == 2 && is_leap(y) ? 29 : d[m - 1];
 }
 
+/* Value of n ASCII digits at s, or -1 if any is not a digit. */
+static int digits_value(const char *s, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
 kvm_status kvm_parse_date(const char *text, kvm_date *pdate, kvm_error *err)
 {
+    /* hand-parsed: readers of large event files parse one date per event */
     int y = 0, m = 0, d = 0;
     size_t len = strlen(text);
-    int ok = 0;
-    /* digits everywhere except the dashes at 4 and 7 ("1-01" is no year) */
-    for (size_t i = 0; i < len; i++)
-        if ((i == 4 || i == 7) ? text[i] != '-' : !isdigit((unsigned char)text[i]))
+    if (len != 4 && len != 7 && len != 10)
+        goto bad;
+    y = digits_value(text, 4);
+    if (len >= 7) {
+        if (text[4] != '-')
             goto bad;
-    if (len == 10 && text[4] == '-' && text[7] == '-')
-        ok = sscanf(text, "%4d-%2d-%2d", &y, &m, &d) == 3;
-    else if (len == 7 && text[4] == '-')
-        ok = sscanf(text, "%4d-%2d", &y, &m) == 2;
-    else if (len == 4)
-        ok = sscanf(text, "%4d", &y) == 1;
-    if (!ok || y < 1 || (len >= 7 && (m < 1 || m > 12)) ||
+        m = digits_value(text + 5, 2);
+    }
+    if (len == 10) {
+        if (text[7] != '-')
+            goto bad;
+        d = digits_value(text + 8, 2);
+    }
+    if (y < 1 || m < 0 || d < 0 || (len >= 7 && (m < 1 || m > 12)) ||
         (len == 10 && (d < 1 || d > days_in_month(y, m))))
         goto bad;
     pdate->year = y;
