@@ -2,7 +2,8 @@
 # Workload "extract" (run by bench/run extract):
 #   a generated ~100 MiB corpus (bench/extract_match.c corpus: sentences
 #   written for the benchmark, gazetteer place names), as JSON Lines articles
-#   of ~4 KiB, timed three ways (median of KVM_BENCH_RUNS runs, default 3 here):
+#   of ~4 KiB, timed three ways (CPU time, user + sys, output through a pipe;
+#   median of KVM_BENCH_RUNS runs, at most 3 here):
 #     grep      grep -F -w -o -f names.txt on the plain text (names.txt = every
 #               name and alternate name of the bundled gazetteer)
 #     mentions  kivumap extract --jsonl --mentions-only (read, geoparse, print
@@ -59,11 +60,13 @@ fi
 
 # --- timing ----------------------------------------------------------------
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-time_cmd() { # prints the median wall time of "$@"; stdout goes to a file, not
-    # /dev/null: GNU grep stops at the first match when it writes to /dev/null
+time_cmd() { # prints the median CPU time (user + sys) of "$@": the machine is
+    # shared, and wall time measures the neighbours.  stdout goes through a
+    # pipe to cat, never straight to /dev/null: GNU grep stops at the first
+    # match when it writes to /dev/null.  Only "$@" is timed, not cat.
     for _ in $(seq "$runs"); do
-        /usr/bin/time -f "%e" -o "$work/t" "$@" > "$work/out" 2> /dev/null || true
-        cat "$work/t"
+        { /usr/bin/time -f "%U %S" -o "$work/t" "$@" 2> /dev/null || true; } | cat > /dev/null
+        awk '{ printf "%.2f\n", $1 + $2 }' "$work/t"
     done | median
 }
 peak_kib() { /usr/bin/time -v "$@" 2>&1 > "$work/out" | awk -F: '/Maximum resident/ { gsub(/ /, "", $2); print $2 }'; }

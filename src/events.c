@@ -835,6 +835,27 @@ static const verb_rule verb_rules[] = {
     {"under", KVM_EVENT_CAPTURE, MODE_UNDER, 0},
 };
 
+#define N_VERB_RULES (sizeof verb_rules / sizeof verb_rules[0])
+
+/* verb_rules indices by first byte (table order kept within a byte):
+ * verb_by_first[verb_first[c] .. verb_first[c + 1]).  Built once, with the
+ * keyword table (kvm_ev_register_rule_words). */
+static unsigned short verb_first[257];
+static unsigned short verb_by_first[N_VERB_RULES];
+
+static void build_verb_buckets(void)
+{
+    size_t counts[257] = {0};
+    for (size_t r = 0; r < N_VERB_RULES; r++)
+        counts[(unsigned char)verb_rules[r].phrase[0] + 1]++;
+    for (size_t c = 0; c < 256; c++)
+        counts[c + 1] += counts[c];
+    for (size_t c = 0; c <= 256; c++)
+        verb_first[c] = (unsigned short)counts[c];
+    for (size_t r = 0; r < N_VERB_RULES; r++)
+        verb_by_first[counts[(unsigned char)verb_rules[r].phrase[0]]++] = (unsigned short)r;
+}
+
 static const verb_rule *match_verb(const extractor *x, size_t i, size_t *plen)
 {
     const ev_token *t = &x->toks[i];
@@ -842,9 +863,9 @@ static const verb_rule *match_verb(const extractor *x, size_t i, size_t *plen)
         return NULL;
     const verb_rule *best = NULL;
     size_t best_len = 0;
-    for (size_t r = 0; r < sizeof verb_rules / sizeof verb_rules[0]; r++) {
-        if (verb_rules[r].phrase[0] != t->text[0])
-            continue;
+    unsigned char c0 = (unsigned char)t->text[0];
+    for (size_t b = verb_first[c0]; b < verb_first[c0 + 1]; b++) {
+        size_t r = verb_by_first[b];
         size_t m = kvm_ev_match(x->toks, x->n, i, verb_rules[r].phrase);
         if (m > best_len) {
             best_len = m;
@@ -1789,6 +1810,7 @@ static void register_verb_rule(const verb_rule *rule)
 
 void kvm_ev_register_rule_words(void)
 {
+    build_verb_buckets();
     for (size_t r = 0; r < sizeof verb_rules / sizeof verb_rules[0]; r++)
         register_verb_rule(&verb_rules[r]);
     kvm_ev_keywords_add_list(clash_words, EV_F_CLASH);
@@ -1958,8 +1980,10 @@ static void flush_to_set(extractor *x, kvm_eventset *set)
 static size_t list_item_end(const char *text, size_t start, size_t end)
 {
     for (size_t i = start + 1; i < end; i++) {
-        if (text[i] != '\n')
-            continue;
+        const char *nl = memchr(text + i, '\n', end - i);
+        if (!nl)
+            break;
+        i = (size_t)(nl - text);
         size_t k = i + 1;
         while (k < end && (text[k] == ' ' || text[k] == '\t'))
             k++;
@@ -2002,22 +2026,12 @@ kvm_status kvm_extract_events(const kvm_article *article, const kvm_mention_list
     x.article = kvm_eventset_add_article(set, kvm_article_name(article), x.date);
     if (x.article == (size_t)-1)
         return kvm_error_set(err, KVM_ERR_NOMEM, "out of memory");
-    kvm_buf surface;
-    kvm_buf_init(&surface);
     for (size_t m = 0; m < x.n_mentions; m++) {
         const kvm_mention *mm = &x.mentions[m];
         if (!mm->place || mm->end > x.len || mm->start > mm->end)
             continue;
-        surface.len = 0;
-        kvm_buf_append(&surface, x.text + mm->start, mm->end - mm->start);
-        if (surface.failed)
-            break;
-        kvm_eventset_add_mention(set, x.article, mm, surface.data);
+        kvm_ev_add_mention_n(set, x.article, mm, x.text + mm->start, mm->end - mm->start);
     }
-    int surface_failed = surface.failed;
-    kvm_buf_free(&surface);
-    if (surface_failed)
-        return kvm_error_set(err, KVM_ERR_NOMEM, "out of memory");
 
     size_t n_sent = kvm_article_sentence_count(article);
     int whole = n_sent == 0;

@@ -112,8 +112,30 @@ static const char *country_army(const char *country)
 static const char *const army_words[] = {"army",     "troops",  "soldiers", "forces",
                                          "military", "defence", "defense",  NULL};
 
+#define N_ACTORS (sizeof actor_table / sizeof actor_table[0])
+
+/* actor_table indices by first byte (table order kept within a byte):
+ * actor_by_first[actor_first[c] .. actor_first[c + 1]).  Built once, with
+ * the keyword table. */
+static unsigned short actor_first[257];
+static unsigned short actor_by_first[N_ACTORS];
+
+static void build_actor_buckets(void)
+{
+    size_t counts[257] = {0};
+    for (size_t e = 0; e < N_ACTORS; e++)
+        counts[(unsigned char)actor_table[e].phrase[0] + 1]++;
+    for (size_t c = 0; c < 256; c++)
+        counts[c + 1] += counts[c];
+    for (size_t c = 0; c <= 256; c++)
+        actor_first[c] = (unsigned short)counts[c];
+    for (size_t e = 0; e < N_ACTORS; e++)
+        actor_by_first[counts[(unsigned char)actor_table[e].phrase[0]]++] = (unsigned short)e;
+}
+
 void kvm_ev_register_actor_words(void)
 {
+    build_actor_buckets();
     for (size_t e = 0; e < sizeof actor_table / sizeof actor_table[0]; e++)
         kvm_ev_keywords_add_phrase(actor_table[e].phrase, EV_F_ACTOR, EV_K_ACTOR);
     kvm_ev_keywords_add_list(army_words, EV_F_ARMY);
@@ -141,9 +163,9 @@ size_t kvm_ev_find_actors(const ev_token *toks, size_t n, const kvm_mention *men
                     best = k + 1 - i;
             }
         } else if (kvm_ev_has(t, EV_F_ACTOR)) {
-            for (size_t e = 0; e < sizeof actor_table / sizeof actor_table[0]; e++) {
-                if (actor_table[e].phrase[0] != t->text[0])
-                    continue;
+            unsigned char c0 = (unsigned char)t->text[0];
+            for (size_t b = actor_first[c0]; b < actor_first[c0 + 1]; b++) {
+                size_t e = actor_by_first[b];
                 size_t m = kvm_ev_match(toks, n, i, actor_table[e].phrase);
                 if (m > best) {
                     best = m;

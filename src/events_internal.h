@@ -142,6 +142,11 @@ void kvm_ev_tokens_free(ev_tokens *toks);
 size_t kvm_ev_tokenize(const char *text, size_t start, size_t end, const kvm_mention *mentions,
                        size_t n_mentions, size_t max_tokens, ev_tokens *out);
 
+/* kvm_eventset_add_mention with the text as text[0..len) (need not be
+ * NUL-terminated; copied).  eventset.c. */
+void kvm_ev_add_mention_n(kvm_eventset *set, size_t article, const kvm_mention *mention,
+                          const char *text, size_t len);
+
 /* Word tests on one token. */
 int kvm_ev_is(const ev_token *t, const char *word);
 int kvm_ev_in(const ev_token *t, const char *const *words); /* NULL-terminated list */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "events_internal.h"
 #include "json.h"
 #include "kivumap/events.h"
 #include "kivumap/geodesy.h"
@@ -230,6 +231,18 @@ struct kvm_eventset {
     place_entry *entries;
     size_t n_entries, entries_cap;
     unsigned long long gen; /* incremented by clear */
+    /* Source place pointer -> entries[] index (direct mapped), so a place
+     * named again is found without hashing its id; checked on every hit. */
+    struct {
+        const kvm_place *src;
+        size_t entry;
+    } by_pointer[512];
+    /* Static strings (mention methods) -> their interned copy, this
+     * generation only. */
+    struct {
+        const char *src, *copy;
+        unsigned long long gen;
+    } method_cache[8];
     void *writer_cache;     /* kvm_eventset_writer_cache */
     void (*writer_cache_free)(void *);
 
@@ -424,13 +437,53 @@ static kvm_place *copy_place(kvm_eventset *set, const kvm_place *place, const ch
 
 /* The entry of place's id, referenced by the current contents (a copy made
  * or brought back if needed); NULL on error (sticky). */
+static place_entry *intern_entry_slow(kvm_eventset *set, const kvm_place *place,
+                                     place_entry *known);
+
+static size_t pointer_slot(const void *p)
+{
+    uint64_t h = (uint64_t)(uintptr_t)p * 0x9E3779B97F4A7C15ull;
+    return (size_t)(h >> 55); /* 512 slots */
+}
+
+/* intern_entry_slow with a shortcut: the place pointer seen last time in
+ * this slot, with the same id, its copy already referenced by the current
+ * contents (the entry the id lookup finds). */
 static place_entry *intern_entry(kvm_eventset *set, const kvm_place *place)
 {
+    size_t k = pointer_slot(place);
+    place_entry *known = NULL;
+    if (set->by_pointer[k].src == place) {
+        place_entry *e = &set->entries[set->by_pointer[k].entry];
+        /* the id decides, as in the slow path (a pointer may be reused) */
+        if (strcmp(e->copy->id, place->id ? place->id : "") == 0) {
+            if (e->gen == set->gen)
+                return e;
+            known = e;
+        }
+    }
+    place_entry *e = intern_entry_slow(set, place, known);
+    if (e) {
+        set->by_pointer[k].src = place;
+        set->by_pointer[k].entry = (size_t)(e - set->entries);
+    }
+    return e;
+}
+
+/* known: the entry of place's id when the caller knows it (NULL: looked up). */
+static place_entry *intern_entry_slow(kvm_eventset *set, const kvm_place *place,
+                                     place_entry *known)
+{
     const char *id = place->id ? place->id : "";
-    size_t len = strlen(id);
-    size_t hash = hash_bytes(id, len);
-    tab_slot *slot = set->place_ids.cap ? tab_find(&set->place_ids, id, len, hash) : NULL;
-    place_entry *e = slot && slot->key ? &set->entries[slot->value] : NULL;
+    size_t len = 0, hash = 0;
+    tab_slot *slot = NULL;
+    place_entry *e = known;
+    if (!e) {
+        len = strlen(id);
+        hash = hash_bytes(id, len);
+        slot = set->place_ids.cap ? tab_find(&set->place_ids, id, len, hash) : NULL;
+        e = slot && slot->key ? &set->entries[slot->value] : NULL;
+    }
     if (e && e->gen == set->gen)
         return e; /* referenced already: the first copy wins */
     if (kvm_grow((void **)&set->places, &set->places_cap, set->n_places + 1, sizeof *set->places) !=
@@ -442,6 +495,10 @@ static place_entry *intern_entry(kvm_eventset *set, const kvm_place *place)
     }
     if (e && !same_place(e->copy, place)) {
         /* Kept from before a clear but different now: a fresh copy. */
+        if (!slot) {
+            len = strlen(id);
+            slot = tab_find(&set->place_ids, id, len, hash_bytes(id, len));
+        }
         kvm_place *copy = copy_place(set, place, id, len);
         if (!copy) {
             fail(set, KVM_ERR_NOMEM);
@@ -599,8 +656,33 @@ size_t kvm_eventset_add_article(kvm_eventset *set, const char *name, kvm_date da
     return index;
 }
 
+/* intern() for a mention's method (a static name): remembered by pointer
+ * for the current generation, the text compared on every hit. */
+static const char *intern_static(kvm_eventset *set, const char *s)
+{
+    if (!s)
+        return intern(set, s);
+    size_t k = ((uintptr_t)s >> 3) & 7u;
+    if (set->method_cache[k].src == s && set->method_cache[k].gen == set->gen &&
+        strcmp(set->method_cache[k].copy, s) == 0)
+        return set->method_cache[k].copy;
+    const char *copy = intern(set, s);
+    if (copy) {
+        set->method_cache[k].src = s;
+        set->method_cache[k].copy = copy;
+        set->method_cache[k].gen = set->gen;
+    }
+    return copy;
+}
+
 void kvm_eventset_add_mention(kvm_eventset *set, size_t article, const kvm_mention *mention,
                               const char *text)
+{
+    kvm_ev_add_mention_n(set, article, mention, text, text ? strlen(text) : 0);
+}
+
+void kvm_ev_add_mention_n(kvm_eventset *set, size_t article, const kvm_mention *mention,
+                          const char *text, size_t len)
 {
     if (!set || set->status != KVM_OK)
         return;
@@ -623,8 +705,12 @@ void kvm_eventset_add_mention(kvm_eventset *set, size_t article, const kvm_menti
             return;
         m.place = entry->copy;
     }
-    m.method = intern(set, mention->method);
-    const char *t = intern(set, text);
+    m.method = intern_static(set, mention->method);
+    /* the text is copied, not interned: the same name in one article is
+     * not worth a hash lookup per mention */
+    const char *t = len == 0 ? "" : kvm_arena_strndup(&set->arena, text ? text : "", len);
+    if (!t)
+        fail(set, KVM_ERR_NOMEM);
     if (!m.method || !t)
         return;
     rec->mentions[n] = m;

@@ -41,6 +41,12 @@ typedef struct place_cache {
     kvm_buf text;
     place_slot *slots; /* cap a power of two */
     size_t cap, used;
+    /* The last few mention confidences (a handful of constants) as text. */
+    uint64_t conf_bits[4];
+    char conf_text[4][KVM_JSON_FIXED_MAX];
+    size_t conf_len[4];
+    unsigned n_conf, next_conf;
+    kvm_buf out; /* the writer's buffer, kept between reports of a stream */
 } place_cache;
 
 static void place_cache_free(void *p)
@@ -49,6 +55,7 @@ static void place_cache_free(void *p)
     if (!c)
         return;
     kvm_buf_free(&c->text);
+    kvm_buf_free(&c->out);
     free(c->slots);
     free(c);
 }
@@ -409,6 +416,152 @@ static void w_mention(writer *w, const kvm_mention *m, const char *text)
     w_close(w, '}');
 }
 
+/* The text w_fixed writes for value with `decimals` decimals ("null" when
+ * not finite, "-0.000" as "0.000") into out; returns its length. */
+static size_t fixed_text(char *out, double value, int decimals)
+{
+    if (!isfinite(value)) {
+        memcpy(out, "null", 5);
+        return 4;
+    }
+    size_t n = kvm_json_fixed(out, value, decimals);
+    if (out[0] == '-') {
+        int zero = 1;
+        for (const char *c = out + 1; *c; c++)
+            if (*c != '0' && *c != '.')
+                zero = 0;
+        if (zero) {
+            memmove(out, out + 1, n);
+            n--;
+        }
+    }
+    return n;
+}
+
+/* Decimal digits of u at the end of tmp[24]; returns the first. */
+static char *utoa_end(char *end, unsigned long long u)
+{
+    char *p = end;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    return p;
+}
+
+/* 1 for the bytes a JSON string holds as they are and that kvm_json_plain_span
+ * accepts: 0x20..0x7F but '"' and '\\' (NUL is 0: the end). */
+static const unsigned char plain_bytes[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
+#define PUT_LIT(p, lit) (memcpy((p), (lit), sizeof(lit) - 1), (p) += sizeof(lit) - 1)
+
+/* w_mention in JSON Lines, the hot path of a stream: one reservation and
+ * direct stores of the same bytes.  Returns 0 (nothing written) when the
+ * general path must do it: text or method needing escapes, a place not
+ * rendered yet, or no cache. */
+static int w_mention_compact(writer *w, const kvm_mention *m, const char *text)
+{
+    place_cache *c = w->places;
+    if (w->pretty || !c || w->buf.failed)
+        return 0;
+    const char *t = text ? text : "";
+    size_t tn = 0;
+    while (plain_bytes[(unsigned char)t[tn]])
+        tn++;
+    if (t[tn]) /* a byte to escape or a non-ASCII one: the general path */
+        return 0;
+    const char *meth = m->method ? m->method : "";
+    size_t mn = 0;
+    while (plain_bytes[(unsigned char)meth[mn]])
+        mn++;
+    if (meth[mn])
+        return 0;
+    const char *pj = "null";
+    size_t pn = 4;
+    if (m->place) {
+        if (!c->cap)
+            return 0;
+        size_t mask = c->cap - 1;
+        const place_slot *slot = NULL;
+        for (size_t k = place_hash(m->place, -1) & mask;; k = (k + 1) & mask) {
+            const place_slot *s = &c->slots[k];
+            if (!s->place)
+                return 0;
+            if (s->place == m->place && s->depth == -1) {
+                slot = s;
+                break;
+            }
+        }
+        pj = c->text.data + slot->offset;
+        pn = slot->len;
+    }
+    uint64_t bits;
+    memcpy(&bits, &m->confidence, sizeof bits);
+    unsigned ci = 0;
+    while (ci < c->n_conf && c->conf_bits[ci] != bits)
+        ci++;
+    if (ci == c->n_conf) {
+        if (c->n_conf < 4)
+            ci = c->n_conf++;
+        else
+            ci = c->next_conf++ & 3u;
+        c->conf_bits[ci] = bits;
+        c->conf_len[ci] = fixed_text(c->conf_text[ci], m->confidence, 3);
+    }
+    if (w_reserve(w, tn + pn + mn + c->conf_len[ci] + 160) != 0)
+        return 0;
+    char *p = w->buf.data + w->buf.len;
+    if (!w->first[w->depth])
+        *p++ = ',';
+    else
+        w->first[w->depth] = 0;
+    char tmp[24], *end = tmp + sizeof tmp, *d;
+    PUT_LIT(p, "{\"text\":\"");
+    memcpy(p, t, tn);
+    p += tn;
+    PUT_LIT(p, "\",\"start\":");
+    d = utoa_end(end, (unsigned long long)m->start);
+    memcpy(p, d, (size_t)(end - d));
+    p += end - d;
+    PUT_LIT(p, ",\"end\":");
+    d = utoa_end(end, (unsigned long long)m->end);
+    memcpy(p, d, (size_t)(end - d));
+    p += end - d;
+    PUT_LIT(p, ",\"place\":");
+    memcpy(p, pj, pn);
+    p += pn;
+    PUT_LIT(p, ",\"method\":\"");
+    memcpy(p, meth, mn);
+    p += mn;
+    PUT_LIT(p, "\",\"confidence\":");
+    memcpy(p, c->conf_text[ci], c->conf_len[ci]);
+    p += c->conf_len[ci];
+    PUT_LIT(p, ",\"candidates\":");
+    d = utoa_end(end, (unsigned long long)m->n_candidates);
+    memcpy(p, d, (size_t)(end - d));
+    p += end - d;
+    *p++ = '}';
+    w->buf.len = (size_t)(p - w->buf.data);
+    return 1;
+}
+
 static void w_event(writer *w, const kvm_eventset *set, const kvm_event *e)
 {
     w_open(w, NOKEY, '{');
@@ -588,7 +741,8 @@ static void w_article(writer *w, const kvm_eventset *set, const by_article *b, s
     w_date(w, KEY("date"), info->date);
     w_open(w, KEY("mentions"), '[');
     for (size_t m = 0; m < info->n_mentions; m++)
-        w_mention(w, &info->mentions[m], info->mention_texts[m]);
+        if (!w_mention_compact(w, &info->mentions[m], info->mention_texts[m]))
+            w_mention(w, &info->mentions[m], info->mention_texts[m]);
     w_close(w, ']');
     w_open(w, KEY("events"), '[');
     for (size_t k = b->event_start[a]; k < b->event_start[a + 1]; k++)
@@ -605,7 +759,11 @@ static kvm_status writer_finish(writer *w, kvm_error *err)
 {
     w_flush(w);
     int nomem = w->buf.failed;
-    kvm_buf_free(&w->buf);
+    if (w->places && !nomem) {
+        w->places->out = w->buf; /* kept for the next report */
+    } else {
+        kvm_buf_free(&w->buf);
+    }
     if (nomem)
         return kvm_error_set(err, KVM_ERR_NOMEM, "out of memory while writing the report");
     if (w->io_failed || fflush(w->out) != 0 || ferror(w->out))
@@ -628,9 +786,16 @@ static kvm_status write_report(const kvm_eventset *set, FILE *out, int jsonl, kv
     kvm_buf_init(&w.buf);
     w.out = out;
     void **cache = kvm_eventset_writer_cache(set, place_cache_free);
-    if (cache && !*cache && (*cache = calloc(1, sizeof(place_cache))) != NULL)
+    if (cache && !*cache && (*cache = calloc(1, sizeof(place_cache))) != NULL) {
         kvm_buf_init(&((place_cache *)*cache)->text);
+        kvm_buf_init(&((place_cache *)*cache)->out);
+    }
     w.places = cache ? *cache : NULL;
+    if (w.places) {
+        w.buf = w.places->out;
+        kvm_buf_init(&w.places->out);
+        w.buf.len = 0;
+    }
     w.pretty = !jsonl;
     size_t na = kvm_eventset_article_count(set);
     if (jsonl) {

@@ -35,7 +35,8 @@ make_fixtures() {
   printf 'date 2025-01-27\nM23 rebels captured the town of Sake, about 25 km west of Goma, on Sunday.\n' > ok.txt
   : > empty.txt
   printf '   \n\t\n  \n' > spaces.txt
-  head -c 4096 /dev/urandom > garbage.bin 2>/dev/null || printf '\x00\x01\xff\xfe' > garbage.bin
+  # 4 KiB of pseudo-random bytes, the same every run
+  python3 -c 'import random, sys; random.seed(6); sys.stdout.buffer.write(bytes(random.getrandbits(8) for _ in range(4096)))' > garbage.bin
   printf '\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10' > image.png
   printf 'Fighting near Goma\x00 displaced 7,000 people.\n' > nul.txt
   printf 'Clashes near Goma \xff\xfe and Sake \xc3 left.\n' > badutf8.txt
@@ -183,7 +184,8 @@ PY
     # progress only on a terminal: under script(1) stderr is a pty
     count_case large_progress_on_terminal 0 '^$' "cd '$big/many' && script -qec \"\$K extract --format jsonl -o /dev/null a*.txt\" /dev/null > '$base/tty.log' && grep -q 'kivumap: extract: 10000/10000 files' '$base/tty.log'"
   fi
-  if [ -x /usr/bin/time ]; then
+  # (not in the ASan build: its quarantine keeps freed memory on purpose)
+  if [ -x /usr/bin/time ] && [ "${KVM_SANITIZE:-OFF}" != ON ]; then
     # --jsonl streams: peak memory for 10,000 lines within 8 MB of that for 100
     count_case large_jsonl_memory_bounded 0 '^$' "head -n 100 '$big/many.jsonl' > small.jsonl && /usr/bin/time -f %M -o rss100 \$K extract --jsonl --format jsonl small.jsonl -o /dev/null && /usr/bin/time -f %M -o rss10k \$K extract --jsonl --format jsonl '$big/many.jsonl' -o /dev/null && test \$(tail -n 1 rss10k) -lt \$((\$(tail -n 1 rss100) + 8192))"
   fi
