@@ -6,6 +6,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h>
+#endif
 
 #include "util.h"
 
@@ -56,6 +59,11 @@ struct kvm_matcher {
 enum { CH_ALNUM = 1, CH_SEP = 2, CH_UPPER = 4 };
 
 /* ---- Folding -------------------------------------------------------------- */
+
+static inline int ascii_is_alnum(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
 
 static int folded_is_alnum(unsigned char f)
 {
@@ -526,6 +534,29 @@ void kvm_matcher_free(kvm_matcher *m)
 
 /* ---- Scanning ------------------------------------------------------------- */
 
+/* The first q >= p below len whose byte is not an ASCII letter or digit
+ * (len if none), sixteen bytes at a time where the text allows. */
+static inline size_t ascii_word_end(const unsigned char *s, size_t p, size_t len)
+{
+#if defined(__SSE2__) && defined(__GNUC__)
+    while (len - p >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + p));
+        __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
+        __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)),
+                                       _mm_cmplt_epi8(lower, _mm_set1_epi8('z' + 1)));
+        __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+                                      _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+        unsigned mask = ~(unsigned)_mm_movemask_epi8(_mm_or_si128(letter, digit)) & 0xFFFFu;
+        if (mask)
+            return p + (size_t)__builtin_ctz(mask);
+        p += 16;
+    }
+#endif
+    while (p < len && s[p] < 0x80 && ascii_is_alnum(s[p]))
+        p++;
+    return p;
+}
+
 static inline size_t read_char(const kvm_matcher *m, const unsigned char *s, size_t len,
                                unsigned char *pf1, unsigned char *pf2, unsigned *pflags)
 {
@@ -545,6 +576,19 @@ static inline int is_alnum_at(const kvm_matcher *m, const unsigned char *s, size
     unsigned flags;
     read_char(m, s, len, &f1, &f2, &flags);
     return (flags & CH_ALNUM) != 0;
+}
+
+/* The child of `node` (depth >= 2) by class c (non-zero), or 0. */
+static inline uint32_t child_of(const kvm_matcher *m, uint32_t node, uint8_t c)
+{
+    uint32_t k = m->first_child[node];
+    uint32_t end = k + m->n_children[node];
+    for (; k < end; k++) {
+        uint8_t kc = m->node_class[k];
+        if (kc >= c)
+            return kc == c ? k : 0;
+    }
+    return 0;
 }
 
 /* One trie step from `node` at `depth` (0 = root) on folded byte f; c1 is
@@ -589,11 +633,13 @@ static int walk(const kvm_matcher *m, const unsigned char *s, size_t len, size_t
             if (c == 0)
                 break;
             uint32_t next;
-            if (depth == 0) {
+            if (depth >= 2) {
+                next = child_of(m, node, c);
+            } else if (depth == 0) {
                 next = m->level1[c];
                 c1 = c;
             } else {
-                next = step(m, node, depth, c1, m->ascii_fold[b]);
+                next = m->level2[(size_t)c1 * m->n_classes + c];
             }
             if (next == 0)
                 break;
@@ -715,6 +761,7 @@ int kvm_matcher_next(const kvm_matcher *m, const char *text, size_t len, size_t 
             return 1;
         }
         /* Skip the rest of the word. */
+        p = ascii_word_end(s, p, len);
         while (p < len) {
             b = s[p];
             if (b < 0x80) {

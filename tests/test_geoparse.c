@@ -222,6 +222,11 @@ static void test_matcher(void)
         {"North-Kivu\xE2\x80\x99s", 0, "0-10:1"},
         {"\xC3\x89Goma Goma\xC3\xA9 \xE4\xB8\x80Goma", 0, "17-21:3"},
         {"North", 0, ""},
+        /* words longer than sixteen bytes are skipped whole, through
+         * digits and non-ASCII letters */
+        {"Gomaxxxxxxxxxxxxxxxxxxx Goma", 0, "24-28:3"},
+        {"Kivuabcdefghijklmnopq\xC3\xA9Goma Goma", 0, "28-32:3"},
+        {"Goma0123456789012345678 Goma;Kivu", 0, "24-28:3 29-33:0"},
     };
     for (size_t i = 0; i < sizeof scans / sizeof scans[0]; i++) {
         char got[256] = "";
