@@ -13,7 +13,7 @@
 set -eu
 N=${1:-1000000}
 SRC=$(cd "$(dirname "$0")/.." && pwd)
-BUILD=$(cd "${2:-$SRC/build}" && pwd)
+BUILD=$(cd "${2:-${BENCH_BUILD:-$SRC/build}}" && pwd)
 K=$BUILD/kivumap
 WORK=${BENCH_WORK:-$BUILD/bench_export}
 rm -rf "$WORK"; mkdir -p "$WORK"
