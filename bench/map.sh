@@ -2,8 +2,11 @@
 # Workload "map" (run by bench/run): the same map content three ways.
 #   kivumap:  `kivumap map --events` of a small event set over the bundled base
 #             map (bbox 28.45,-2.05,29.55,-1.15), PNG at 1600 px, SVG and PDF.
-#   floor:    bench/map_floor.c, a bare cairo program drawing the same base
-#             layers, symbols and halo labels with no layout logic.
+#   floor:    bench/map_floor.c, a bare cairo program drawing the same content
+#             as kivumap's map of this extent (canvas and margins, base layers,
+#             graticule, 55 towns and their halo labels, events, arrows,
+#             legend, inset, scale bar, titles; counted from `--log`) with no
+#             layout logic and no PROJ, and writing the PNG the same way.
 #   GMT:      `gmt coast` (GSHHG high, rivers, borders) + `gmt plot` + `gmt text`
 #             to PNG and PDF (apt-get install gmt gmt-gshhg-high gmt-dcw).
 # Targets: PNG within 1.5x of the floor and <= 0.25x GMT's PNG time; SVG

@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -217,6 +218,32 @@ static PJ_CONTEXT *quiet_context(void)
     return ctx;
 }
 
+/* The WGS84 / UTM zones ("EPSG:32601".."EPSG:32660" north, "EPSG:32701"..
+ * "EPSG:32760" south) as a PROJ pipeline: the same operation that
+ * proj_create_crs_to_crs finds for them (no datum shift, lon/lat in,
+ * easting/northing out), built without opening PROJ's database, which costs
+ * several milliseconds per process.  Returns 0 and fills `buf` for those
+ * codes, -1 for every other CRS. */
+static int utm_pipeline(const char *crs, char *buf, size_t size)
+{
+    const char *p = crs;
+    if (strncmp(p, "EPSG:", 5) == 0 || strncmp(p, "epsg:", 5) == 0)
+        p += 5;
+    else
+        return -1;
+    if (strlen(p) != 5 || strncmp(p, "32", 2) != 0 || (p[2] != '6' && p[2] != '7') ||
+        p[3] < '0' || p[3] > '9' || p[4] < '0' || p[4] > '9')
+        return -1;
+    int zone = (p[3] - '0') * 10 + (p[4] - '0');
+    if (zone < 1 || zone > 60)
+        return -1;
+    int n = snprintf(buf, size,
+                     "+proj=pipeline +step +proj=unitconvert +xy_in=deg +xy_out=rad "
+                     "+step +proj=utm +zone=%d%s +ellps=WGS84",
+                     zone, p[2] == '7' ? " +south" : "");
+    return n > 0 && (size_t)n < size ? 0 : -1;
+}
+
 kvm_status kvm_projection_new(const char *crs, kvm_projection **pproj, kvm_error *err)
 {
     if (!pproj || !crs || !crs[0])
@@ -230,7 +257,11 @@ kvm_status kvm_projection_new(const char *crs, kvm_projection **pproj, kvm_error
         free(proj);
         return kvm_error_set(err, KVM_ERR_NOMEM, "out of memory");
     }
-    proj->pj = make_transform(proj->ctx, "EPSG:4326", crs);
+    char pipeline[160];
+    if (utm_pipeline(crs, pipeline, sizeof pipeline) == 0)
+        proj->pj = proj_create(proj->ctx, pipeline);
+    else
+        proj->pj = make_transform(proj->ctx, "EPSG:4326", crs);
     if (!proj->pj) {
         kvm_status s = proj_failure(proj->ctx, crs, err);
         kvm_projection_free(proj);

@@ -221,6 +221,48 @@ static void render_all_formats(void)
                   mean, frac * 100);
     }
 
+    /* SVG with editable text: <text> elements with the names, no glyph
+     * outlines, well-formed (rsvg-convert reads it, with the title's '&' and
+     * '<' escaped), deterministic, and the same picture within a tolerance
+     * (the text is laid out by the SVG renderer, not cairo) */
+    o.svg_text = 1;
+    o.title = "Katale & Masisi <test>";
+    CHECK_MSG(kvm_map_render(set, gaz, &o, OUT "/map_text.svg", &err) == KVM_OK, "svg text: %s",
+              err.message);
+    CHECK(kvm_map_render(set, gaz, &o, OUT "/map_text2.svg", &err) == KVM_OK);
+    a = test_read_file(OUT "/map_text.svg", &la);
+    b = test_read_file(OUT "/map_text2.svg", &lb);
+    CHECK(a && b && la == lb && memcmp(a, b, la) == 0);
+    if (a) {
+        static const char *const names[] = {">Goma</text>", ">Masisi</text>", ">Katale</text>",
+                                            ">Sake</text>", ">Katale &amp; Masisi &lt;test&gt;</text>",
+                                            "<g id=\"labels\"", "paint-order=\"stroke\""};
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+            CHECK_MSG(strstr(a, names[i]) != NULL, "editable SVG lacks %s", names[i]);
+        CHECK_MSG(strstr(a, "<symbol") == NULL, "editable SVG still has glyph outlines");
+        const char *labels = strstr(a, "<g id=\"labels\"");
+        CHECK(labels && strstr(labels, "</g>\n</svg>") != NULL);
+    }
+    free(a);
+    free(b);
+    o.svg_text = 0;
+    o.title = NULL;
+    rc = test_run("rsvg-convert -o " OUT "/map_text_svg.png " OUT "/map_text.svg", NULL, &out);
+    CHECK_MSG(rc == 0, "rsvg-convert failed on editable text: %s", out ? out : "");
+    free(out);
+    if (rc == 0) {
+        /* the reference: the same title, drawn by cairo */
+        o.format = KVM_MAP_PNG;
+        o.title = "Katale & Masisi <test>";
+        CHECK(kvm_map_render(set, gaz, &o, OUT "/map_text.png", &err) == KVM_OK);
+        o.title = NULL;
+        double mean = 0, frac = 1;
+        CHECK(kvm_map_png_compare(OUT "/map_text.png", OUT "/map_text_svg.png", &mean, &frac,
+                                  &err) == KVM_OK);
+        CHECK_MSG(mean < 3.0 && frac < 0.02, "editable SVG renders differently: mean %.2f, %.3f%%",
+                  mean, frac * 100);
+    }
+
     /* PDF: one page, A4 landscape in points; deterministic */
     o.format = KVM_MAP_PDF;
     o.paper = KVM_PAPER_A4;
@@ -378,6 +420,71 @@ static void user_layer(void)
     kvm_eventset_free(set);
 }
 
+/* The default UTM zones are built from a PROJ pipeline without PROJ's
+ * database (start-up speed); the operation PROJ's database finds for the
+ * same CRS, named so the fast path does not recognise it, must give the same
+ * coordinates to 1 mm both ways, north and south of the equator. */
+static void utm_fast_path(void)
+{
+    static const struct {
+        const char *fast, *database;
+    } crs[] = {{"EPSG:32735", "urn:ogc:def:crs:EPSG::32735"},
+               {"epsg:32635", "urn:ogc:def:crs:EPSG::32635"},
+               {"EPSG:32736", "urn:ogc:def:crs:EPSG::32736"},
+               {"EPSG:32601", "urn:ogc:def:crs:EPSG::32601"}};
+    static const kvm_lonlat pts[] = {{29.2336, -1.6792}, {28.85, -1.43}, {27.0, 1.4},
+                                     {30.9, -2.9},       {33.0, 0.001},  {26.5, -0.002}};
+    kvm_error err = {0};
+    for (size_t c = 0; c < sizeof crs / sizeof crs[0]; c++) {
+        kvm_projection *fast = NULL, *db = NULL;
+        CHECK_MSG(kvm_projection_new(crs[c].fast, &fast, &err) == KVM_OK, "%s: %s", crs[c].fast,
+                  err.message);
+        CHECK_MSG(kvm_projection_new(crs[c].database, &db, &err) == KVM_OK, "%s: %s",
+                  crs[c].database, err.message);
+        if (!fast || !db) {
+            kvm_projection_free(fast);
+            kvm_projection_free(db);
+            continue;
+        }
+        for (size_t i = 0; i < sizeof pts / sizeof pts[0]; i++) {
+            kvm_lonlat p = pts[i];
+            if (c == 3) /* zone 1N: near 177 W */
+                p.lon = -177.0 + (p.lon - 29.0) / 4;
+            double fx = 0, fy = 0, dx = 1, dy = 1;
+            CHECK(kvm_projection_forward(fast, p, &fx, &fy) == KVM_OK);
+            CHECK(kvm_projection_forward(db, p, &dx, &dy) == KVM_OK);
+            CHECK_MSG(fabs(fx - dx) < 0.001 && fabs(fy - dy) < 0.001,
+                      "%s at %.4f,%.4f: %.4f,%.4f vs %.4f,%.4f", crs[c].fast, p.lon, p.lat, fx,
+                      fy, dx, dy);
+            /* zone 35S: plausible eastings (500 km at 27 E) */
+            if (c == 0)
+                CHECK_MSG(fx > 0 && fx < 1500000, "%s easting %.1f", crs[c].fast, fx);
+            kvm_lonlat back = {0, 0};
+            CHECK(kvm_projection_inverse(fast, fx, fy, &back) == KVM_OK);
+            CHECK_NEAR(back.lon, p.lon, 1e-8);
+            CHECK_NEAR(back.lat, p.lat, 1e-8);
+        }
+        kvm_projection_free(fast);
+        kvm_projection_free(db);
+    }
+    /* Goma in zone 35S: `echo -1.6792 29.2336 | cs2cs EPSG:4326 EPSG:32735 -f %.3f` */
+    kvm_projection *utm = NULL;
+    double x = 0, y = 0;
+    CHECK(kvm_projection_new("EPSG:32735", &utm, &err) == KVM_OK);
+    CHECK(utm && kvm_projection_forward(utm, (kvm_lonlat){29.2336, -1.6792}, &x, &y) == KVM_OK);
+    CHECK_NEAR(x, 748501.004, 0.01);
+    CHECK_NEAR(y, 9814255.420, 0.01);
+    kvm_projection_free(utm);
+    /* near misses of the fast path still go to PROJ and fail or succeed there */
+    static const char *const odd[] = {"EPSG:32761", "EPSG:32700", "EPSG:3273", "EPSG:327350"};
+    for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) {
+        utm = NULL;
+        kvm_status st = kvm_projection_new(odd[i], &utm, &err);
+        CHECK_MSG(st != KVM_OK || utm != NULL, "%s", odd[i]);
+        kvm_projection_free(utm);
+    }
+}
+
 /* LeakSanitizer hook (sanitizer builds only call it): fontconfig, reached
  * through cairo's toy text API, keeps its caches for the life of the process;
  * they are not ours to free. */
@@ -396,6 +503,7 @@ int main(void)
         fprintf(stderr, "gazetteer: %s\n", err.message);
         return 1;
     }
+    utm_fast_path();
     render_all_formats();
     bad_inputs();
     empty_set();

@@ -42,6 +42,8 @@ typedef struct kvm_map_options {
                                 (undated ones are left out) -- one frame of an animation */
     const char *log_path;    /* NULL = none; else a tab-separated drawing log: where each
                                 symbol, label and arrow went, in canvas units (docs/map.md) */
+    int svg_text;            /* SVG only: 1 = every text as an editable <text> element (in a
+                                <g id="labels"> group on top) instead of glyph outlines */
 } kvm_map_options;
 
 /* Defaults: PNG, 1600 px wide, fitted extent, UTM 35S, light theme, inset on. */

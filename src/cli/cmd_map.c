@@ -36,6 +36,8 @@ static const char usage[] =
     "  --title TEXT        title (default from the events)\n"
     "  --no-inset          leave out the locator inset\n"
     "  --claims            draw stated distances as dashed lines with both lengths\n"
+    "  --svg-text          SVG: write the text as editable <text> elements (DejaVu\n"
+    "                      Sans) instead of glyph outlines\n"
     "  --layer FILE.shp[:#rrggbb[,WIDTH]]\n"
     "                      draw a shapefile of your own (reprojected from its .prj);\n"
     "                      repeatable\n"
@@ -190,6 +192,8 @@ static int parse_options(int argc, char **argv, map_cli *c)
             c->map.inset = 0;
         } else if (cli_is_flag(arg, "--claims")) {
             c->map.claims = 1;
+        } else if (cli_is_flag(arg, "--svg-text")) {
+            c->map.svg_text = 1;
         } else {
             return cli_usage_error("map", "unknown option '%s'", arg);
         }

@@ -69,20 +69,7 @@ void map_text_size(cairo_t *cr, const char *text, double *pw, double *ph)
 void map_text_halo(const map_ctx *m, const char *text, double x, double y, map_rgb fill,
                    map_rgb halo, double halo_width)
 {
-    cairo_t *cr = m->cr;
-    cairo_save(cr);
-    if (halo_width > 0) {
-        cairo_move_to(cr, x, y);
-        cairo_text_path(cr, text);
-        map_set_rgba(cr, halo, 0.92);
-        cairo_set_line_width(cr, halo_width);
-        cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
-        cairo_stroke(cr);
-    }
-    cairo_move_to(cr, x, y);
-    map_set_rgb(cr, fill);
-    cairo_show_text(cr, text);
-    cairo_restore(cr);
+    map_text_halo_anchored(m, text, x, 0, MAP_ANCHOR_START, y, fill, halo, 0.92, halo_width, 0);
 }
 
 int map_lonlat_to_canvas(const map_ctx *m, double lon, double lat, double *pcx, double *pcy)
@@ -270,20 +257,33 @@ void map_draw_roads(map_ctx *m, const map_basemap *base)
     cairo_stroke(cr);
 }
 
-static int point_in_feature(const map_layer *l, const map_feature *f, double px, double py)
+static int compare_double(const void *a, const void *b)
 {
-    int inside = 0;
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The x where the feature's edges cross the horizontal line y = py (even-odd
+ * rule, the same test as a ray cast from each point), sorted; the count.
+ * *pxs grows as needed (caller frees). */
+static size_t row_crossings(const map_layer *l, const map_feature *f, double py, double **pxs,
+                            size_t *pcap)
+{
+    size_t n = 0;
     for (size_t p = f->first_part; p < f->first_part + f->n_parts; p++) {
         size_t a = l->part_start[p], b = l->part_start[p + 1];
         if (b <= a)
             continue;
         for (size_t v = a, w = b - 1; v < b; w = v++) {
-            if (((l->y[v] > py) != (l->y[w] > py)) &&
-                (px < (l->x[w] - l->x[v]) * (py - l->y[v]) / (l->y[w] - l->y[v]) + l->x[v]))
-                inside = !inside;
+            if ((l->y[v] > py) == (l->y[w] > py))
+                continue;
+            if (kvm_grow((void **)pxs, pcap, n + 1, sizeof **pxs) != 0)
+                return (size_t)-1;
+            (*pxs)[n++] = (l->x[w] - l->x[v]) * (py - l->y[v]) / (l->y[w] - l->y[v]) + l->x[v];
         }
     }
-    return inside;
+    qsort(*pxs, n, sizeof **pxs, compare_double);
+    return n;
 }
 
 /* Samples of the frame that fall inside feature `i` of a polygon layer: the
@@ -314,19 +314,32 @@ int map_polygon_anchor(const map_ctx *m, const map_layer *l, size_t i, double *p
         return -1;
     double step = fmax((maxx - minx) / 40.0, (maxy - miny) / 40.0);
     step = fmax(step, 4 * m->s);
-    double *xs = NULL, *ys = NULL;
-    size_t n = 0, cap = 0, capy = 0;
+    double *xs = NULL, *ys = NULL, *cross = NULL;
+    size_t n = 0, cap = 0, capy = 0, capc = 0;
     double sx = 0, sy = 0;
+    /* one row at a time: the edges crossing the row, then each sample is
+     * inside when an odd number of crossings lie to its right */
     for (double y = miny + step / 2; y < maxy; y += step) {
+        double py = m->y1 - (y - m->area.y) / m->k;
+        size_t nc = row_crossings(l, f, py, &cross, &capc);
+        if (nc == (size_t)-1) {
+            free(xs);
+            free(ys);
+            free(cross);
+            return -1;
+        }
+        size_t right = 0; /* crossings at or left of the sample */
         for (double x = minx + step / 2; x < maxx; x += step) {
             double px = m->x0 + (x - m->area.x) / m->k;
-            double py = m->y1 - (y - m->area.y) / m->k;
-            if (!point_in_feature(l, f, px, py))
+            while (right < nc && cross[right] <= px)
+                right++;
+            if ((nc - right) % 2 == 0)
                 continue;
             if (kvm_grow((void **)&xs, &cap, n + 1, sizeof *xs) != 0 ||
                 kvm_grow((void **)&ys, &capy, n + 1, sizeof *ys) != 0) {
                 free(xs);
                 free(ys);
+                free(cross);
                 return -1;
             }
             xs[n] = x;
@@ -336,6 +349,7 @@ int map_polygon_anchor(const map_ctx *m, const map_layer *l, size_t i, double *p
             n++;
         }
     }
+    free(cross);
     if (n < 6) {
         free(xs);
         free(ys);

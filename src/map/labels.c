@@ -184,26 +184,6 @@ void map_place_labels(map_ctx *m, map_label *labels, size_t n)
     free(order);
 }
 
-/* Text drawn letter by letter with extra spacing (country names). */
-static void spaced_text_path(cairo_t *cr, const char *text, double x, double y, double spacing)
-{
-    char one[8];
-    const char *p = text;
-    while (*p) {
-        size_t len = 1;
-        while (p[len] && ((unsigned char)p[len] & 0xc0) == 0x80 && len < 4)
-            len++;
-        memcpy(one, p, len);
-        one[len] = '\0';
-        cairo_text_extents_t te;
-        cairo_text_extents(cr, one, &te);
-        cairo_move_to(cr, x, y);
-        cairo_text_path(cr, one);
-        x += te.x_advance + spacing;
-        p += len;
-    }
-}
-
 void map_draw_label(const map_ctx *m, const map_label *l)
 {
     if (!l->placed)
@@ -238,19 +218,14 @@ void map_draw_label(const map_ctx *m, const map_label *l)
         double x = align_right ? bx + bw - tw : align_centre ? bx + (bw - tw) / 2 : bx;
         double y = l->box.y + (line == 0 ? fe.ascent : line1 + fe.ascent);
         map_rgb colour = line == 0 ? l->colour : l->colour2;
-        if (line == 0 && l->spacing > 0) {
-            cairo_save(cr);
-            spaced_text_path(cr, text, x, y, l->spacing);
-            map_set_rgba(cr, m->theme->halo, 0.85);
-            cairo_set_line_width(cr, 2.5 * m->s);
-            cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
-            cairo_stroke(cr);
-            spaced_text_path(cr, text, x, y, l->spacing);
-            map_set_rgb(cr, colour);
-            cairo_fill(cr);
-            cairo_restore(cr);
-        } else {
-            map_text_halo(m, text, x, y, colour, m->theme->halo, 3.2 * m->s);
-        }
+        map_anchor anchor = align_right    ? MAP_ANCHOR_END
+                            : align_centre ? MAP_ANCHOR_MIDDLE
+                                           : MAP_ANCHOR_START;
+        if (line == 0 && l->spacing > 0)
+            map_text_halo_anchored(m, text, x, tw, anchor, y, colour, m->theme->halo, 0.85,
+                                   2.5 * m->s, l->spacing);
+        else
+            map_text_halo_anchored(m, text, x, tw, anchor, y, colour, m->theme->halo, 0.92,
+                                   3.2 * m->s, 0);
     }
 }

@@ -71,6 +71,40 @@ void map_symbol_camp(cairo_t *cr, double x, double y, double r, map_rgb fill, ma
     cairo_stroke(cr);
 }
 
+void map_symbol_area(cairo_t *cr, double x, double y, double r, double line, map_rgb colour,
+                     map_rgb halo)
+{
+    cairo_save(cr);
+    cairo_new_path(cr);
+    cairo_arc(cr, x, y, r, 0, 2 * M_PI);
+    map_set_rgba(cr, colour, 0.10);
+    cairo_fill_preserve(cr);
+    cairo_clip(cr);
+    /* diagonal hatching: "somewhere in here" */
+    cairo_new_path(cr);
+    double step = fmax(r / 4.5, 2.5 * line);
+    for (double d = -2 * r; d <= 2 * r; d += step) {
+        cairo_move_to(cr, x + d - r, y + r);
+        cairo_line_to(cr, x + d + r, y - r);
+    }
+    map_set_rgba(cr, colour, 0.45);
+    cairo_set_line_width(cr, line * 0.6);
+    cairo_stroke(cr);
+    cairo_restore(cr);
+    cairo_save(cr);
+    double dash[2] = {3 * line, 2 * line};
+    cairo_new_path(cr);
+    cairo_arc(cr, x, y, r, 0, 2 * M_PI);
+    map_set_rgba(cr, halo, 0.8);
+    cairo_set_line_width(cr, line * 2.2);
+    cairo_stroke_preserve(cr);
+    map_set_rgb(cr, colour);
+    cairo_set_line_width(cr, line);
+    cairo_set_dash(cr, dash, 2, 0);
+    cairo_stroke(cr);
+    cairo_restore(cr);
+}
+
 void map_arrow_point(double x0, double y0, double x1, double y1, double bend, double t,
                      double *px, double *py)
 {
@@ -222,6 +256,9 @@ static void legend_symbol(map_ctx *m, const map_legend_item *it, double x, doubl
     case MAP_LEG_ADVANCE:
         map_draw_arrow(cr, x0, y + 3 * s, x1, y - 3 * s, 0.15, 3 * s, 10 * s, it->colour, t->halo);
         break;
+    case MAP_LEG_AREA:
+        map_symbol_area(cr, xc, y, 8 * s, 1.2 * s, it->colour, t->halo);
+        break;
     case MAP_LEG_DISPLACED:
         cairo_new_path(cr);
         cairo_arc(cr, xc, y, 7.5 * s, 0, 2 * M_PI);
@@ -302,7 +339,7 @@ static void fitted_text(cairo_t *cr, const char *text, double x, double y, doubl
     map_text_size(cr, text, &w, NULL);
     if (w <= max_w) {
         cairo_move_to(cr, x, y);
-        cairo_show_text(cr, text);
+        map_show_text(cr, text);
         return;
     }
     char buf[220];
@@ -318,7 +355,7 @@ static void fitted_text(cairo_t *cr, const char *text, double x, double y, doubl
             break;
     }
     cairo_move_to(cr, x, y);
-    cairo_show_text(cr, buf);
+    map_show_text(cr, buf);
 }
 
 void map_legend_draw(map_ctx *m, const map_legend *leg, map_rect box)
@@ -339,7 +376,7 @@ void map_legend_draw(map_ctx *m, const map_legend *leg, map_rect box)
     cairo_font_extents(cr, &fe);
     map_set_rgb(cr, m->theme->text);
     cairo_move_to(cr, x, y + LEG_ROW * s / 2 + fe.ascent / 2 - fe.descent / 2);
-    cairo_show_text(cr, "Legend");
+    map_show_text(cr, "Legend");
     y += LEG_ROW * s;
     map_select_font(cr, LEG_FONT * s, 0, 0);
     cairo_font_extents(cr, &fe);
@@ -349,7 +386,7 @@ void map_legend_draw(map_ctx *m, const map_legend *leg, map_rect box)
         map_select_font(cr, LEG_FONT * s, 0, 0);
         map_set_rgb(cr, m->theme->text);
         cairo_move_to(cr, x + LEG_SYMBOL * s, cy + fe.ascent / 2 - fe.descent / 2);
-        cairo_show_text(cr, leg->items[i].text);
+        map_show_text(cr, leg->items[i].text);
         y += LEG_ROW * s;
     }
     if (leg->n_notes > 0) {
@@ -370,7 +407,7 @@ void map_legend_draw(map_ctx *m, const map_legend *leg, map_rect box)
         for (size_t i = 0; i < leg->n_notes; i++) {
             map_set_rgb(cr, m->theme->text_muted);
             cairo_move_to(cr, x, y + fe.ascent + 2 * s);
-            cairo_show_text(cr, "\xe2\x80\xa2"); /* • */
+            map_show_text(cr, "\xe2\x80\xa2"); /* • */
             fitted_text(cr, leg->notes[i].text, x + 10 * s, y + fe.ascent + 2 * s, inner - 10 * s);
             y += LEG_ROW * s * 0.85;
         }
@@ -452,7 +489,7 @@ void map_scalebar_draw(map_ctx *m, map_rect box)
         map_text_size(cr, buf, &tw, NULL);
         double tx = x + units * i / 2 - (i == 2 ? tw / 2 - 0 : tw / 2);
         cairo_move_to(cr, tx, y - 5 * s);
-        cairo_show_text(cr, buf);
+        map_show_text(cr, buf);
     }
     cairo_restore(cr);
 }
@@ -504,7 +541,7 @@ void map_north_arrow_draw(map_ctx *m, map_rect box)
     double tw;
     map_text_size(cr, "N", &tw, NULL);
     cairo_move_to(cr, -tw / 2, -len - 4 * s);
-    cairo_show_text(cr, "N");
+    map_show_text(cr, "N");
     cairo_restore(cr);
 }
 
@@ -518,9 +555,18 @@ static void inset_path(cairo_t *cr, const map_layer *l, size_t i, double (*tx)(c
         size_t a = l->part_start[p], b = l->part_start[p + 1];
         if (b <= a)
             continue;
-        cairo_move_to(cr, tx(ctx, l->lon[a]), ty(ctx, l->lat[a]));
-        for (size_t v = a + 1; v < b; v++)
-            cairo_line_to(cr, tx(ctx, l->lon[v]), ty(ctx, l->lat[v]));
+        /* at the inset's scale most vertices fall within a fraction of a
+         * pixel of the previous one: skip those (less to fill, a smaller SVG) */
+        double px = tx(ctx, l->lon[a]), py = ty(ctx, l->lat[a]);
+        cairo_move_to(cr, px, py);
+        for (size_t v = a + 1; v < b; v++) {
+            double x = tx(ctx, l->lon[v]), y = ty(ctx, l->lat[v]);
+            if (v + 1 < b && fabs(x - px) < 0.4 && fabs(y - py) < 0.4)
+                continue;
+            cairo_line_to(cr, x, y);
+            px = x;
+            py = y;
+        }
         if (l->kind == MAP_GEOM_POLYGON)
             cairo_close_path(cr);
     }
@@ -617,7 +663,7 @@ void map_inset_draw(map_ctx *m, const map_basemap *base, map_rect box)
             continue;
         map_set_rgb(cr, m->theme->text_muted);
         cairo_move_to(cr, cx - tw / 2, cy + th / 3);
-        cairo_show_text(cr, code);
+        map_show_text(cr, code);
     }
     /* the map frame */
     cairo_new_path(cr);
@@ -723,7 +769,7 @@ void map_graticule_draw(map_ctx *m)
         if (x - tw / 2 < m->area.x || x + tw / 2 > m->area.x + m->area.w)
             continue;
         cairo_move_to(cr, x - tw / 2, bottom + 4 * s + th * 0.8);
-        cairo_show_text(cr, buf);
+        map_show_text(cr, buf);
         cairo_new_path(cr);
         cairo_move_to(cr, x, bottom);
         cairo_line_to(cr, x, bottom + 3 * s);
@@ -740,7 +786,7 @@ void map_graticule_draw(map_ctx *m)
         cairo_translate(cr, left - 5 * s, y + tw / 2);
         cairo_rotate(cr, -M_PI / 2);
         cairo_move_to(cr, 0, 0);
-        cairo_show_text(cr, buf);
+        map_show_text(cr, buf);
         cairo_restore(cr);
         cairo_new_path(cr);
         cairo_move_to(cr, left, y);

@@ -349,6 +349,25 @@ static int renumber_surfaces(const kvm_buf *in, FILE *out)
     return 0;
 }
 
+/* cairo's SVG with its surfaces renumbered and, with editable text, the
+ * recorded texts as a last group before the closing </svg>. */
+static int write_svg(const kvm_buf *in, const map_text_list *texts, FILE *out)
+{
+    if (!texts)
+        return renumber_surfaces(in, out);
+    const char *close = NULL;
+    for (const char *p = in->data; p && (p = strstr(p, "</svg>")) != NULL; p++)
+        close = p;
+    if (!close)
+        return -1;
+    kvm_buf head = *in;
+    head.len = (size_t)(close - in->data);
+    if (renumber_surfaces(&head, out) != 0 || map_text_list_write(texts, out) != 0)
+        return -1;
+    size_t rest = in->len - head.len;
+    return fwrite(close, 1, rest, out) == rest ? 0 : -1;
+}
+
 static void set_font_options(cairo_t *cr)
 {
     /* unhinted metrics: the same text extents on every surface, so labels
@@ -475,21 +494,21 @@ static void draw_titles(map_ctx *m, const map_marks *mk)
     cairo_font_extents(cr, &fe);
     map_set_rgb(cr, m->theme->text);
     cairo_move_to(cr, m->area.x, margin + fe.ascent);
-    cairo_show_text(cr, mk->title);
+    map_show_text(cr, mk->title);
     double y = margin + fe.ascent + fe.descent;
     map_select_font(cr, 16 * s, 0, 0);
     cairo_font_extents(cr, &fe);
     map_set_rgb(cr, m->theme->text_muted);
     cairo_move_to(cr, m->area.x, y + 4 * s + fe.ascent);
-    cairo_show_text(cr, mk->subtitle);
+    map_show_text(cr, mk->subtitle);
     double by = m->area.y + m->area.h + 22 * s;
     map_select_font(cr, 11.5 * s, 0, 0);
     cairo_font_extents(cr, &fe);
     map_set_rgb(cr, m->theme->text_muted);
     cairo_move_to(cr, m->area.x, by + fe.ascent + 2 * s);
-    cairo_show_text(cr, mk->sources);
+    map_show_text(cr, mk->sources);
     cairo_move_to(cr, m->area.x, by + fe.ascent + fe.height + 4 * s);
-    cairo_show_text(cr, mk->attribution);
+    map_show_text(cr, mk->attribution);
 }
 
 static void log_line(map_ctx *m, const char *fmt, ...)
@@ -577,6 +596,16 @@ static kvm_status write_output(map_ctx *m, const kvm_map_options *o, const map_b
     }
     cairo_t *cr = cairo_create(surface);
     set_font_options(cr);
+    map_text_list *texts = NULL;
+    if (o->format == KVM_MAP_SVG && o->svg_text) {
+        texts = map_text_list_new();
+        if (!texts) {
+            k.failed = 1;
+            k.saved_errno = ENOMEM;
+        } else {
+            map_text_attach(cr, texts);
+        }
+    }
     m->cr = cr;
     draw_everything(m, base, ul, n_ul, mk);
     cairo_status_t cst = cairo_status(cr);
@@ -588,13 +617,18 @@ static kvm_status write_output(map_ctx *m, const kvm_map_options *o, const map_b
     if (cst == CAIRO_STATUS_SUCCESS)
         cst = cairo_surface_status(surface);
     cairo_surface_destroy(surface);
+    if (map_text_list_failed(texts) && !k.failed) {
+        k.failed = 1;
+        k.saved_errno = ENOMEM;
+    }
     if (cst == CAIRO_STATUS_SUCCESS && k.buffer && !k.failed) {
         errno = 0;
-        if (renumber_surfaces(&svg, k.fp) != 0) {
+        if (write_svg(&svg, texts, k.fp) != 0) {
             k.failed = 1;
             k.saved_errno = errno ? errno : EIO;
         }
     }
+    map_text_list_free(texts);
     kvm_buf_free(&svg);
     if (k.failed) {
         kvm_outfile_abort(&out);

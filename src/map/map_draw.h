@@ -56,6 +56,7 @@ typedef enum map_legend_kind {
     MAP_LEG_BORDER,
     MAP_LEG_PROVINCE,
     MAP_LEG_USER_LAYER,
+    MAP_LEG_AREA,        /* hatched dashed circle: an event located only to an area */
     MAP_LEG_NOTE /* a line of text only (region-level reports) */
 } map_legend_kind;
 
@@ -84,6 +85,10 @@ void map_symbol_capture(cairo_t *cr, double x, double y, double r, map_rgb fill,
 void map_symbol_recapture(cairo_t *cr, double x, double y, double r, map_rgb fill, map_rgb ring);
 void map_symbol_star(cairo_t *cr, double x, double y, double r, map_rgb fill, map_rgb ring);
 void map_symbol_camp(cairo_t *cr, double x, double y, double r, map_rgb fill, map_rgb ring);
+/* An approximate location: a hatched circle with a dashed outline of width
+ * `line` in `colour` (on a `halo` casing). */
+void map_symbol_area(cairo_t *cr, double x, double y, double r, double line, map_rgb colour,
+                     map_rgb halo);
 /* An arrow along a quadratic curve from (x0,y0) to (x1,y1) bending by
  * `bend` (fraction of the length, to the left); head at the end. */
 void map_draw_arrow(cairo_t *cr, double x0, double y0, double x1, double y1, double bend,

@@ -162,6 +162,35 @@ void map_text_size(cairo_t *cr, const char *text, double *pw, double *ph);
 void map_text_halo(const map_ctx *m, const char *text, double x, double y, map_rgb fill,
                    map_rgb halo, double halo_width);
 
+/* ---- Editable SVG text (svgtext.c) -------------------------------------- */
+
+/* With kvm_map_options.svg_text, text is not drawn by cairo (which writes
+ * glyph outlines) but recorded while drawing and written as <text> elements
+ * after cairo's SVG.  The list is attached to the cairo context, so every
+ * text call site works unchanged on the other surfaces. */
+typedef struct map_text_list map_text_list;
+
+typedef enum map_anchor { MAP_ANCHOR_START = 0, MAP_ANCHOR_MIDDLE, MAP_ANCHOR_END } map_anchor;
+
+map_text_list *map_text_list_new(void); /* NULL when out of memory */
+void map_text_list_free(map_text_list *list); /* accepts NULL */
+/* From now on text drawn on cr goes to list (borrowed; it must outlive cr). */
+void map_text_attach(cairo_t *cr, map_text_list *list);
+int map_text_list_failed(const map_text_list *list); /* 1 after an allocation failure */
+/* <g id="labels" ...> with one <text> per recorded text, in drawing order;
+ * 0 on success, -1 on a write error. */
+int map_text_list_write(const map_text_list *list, FILE *out);
+/* cairo_show_text at the current point with the current font, source and
+ * transformation, or recorded when a list is attached. */
+void map_show_text(cairo_t *cr, const char *text);
+/* A label line with a halo, baseline at y.  `anchor` says whether x is the
+ * start, middle or end of the text (the SVG keeps the label attached to its
+ * point in a substitute font); x_start is where cairo draws it (left edge).
+ * spacing > 0: extra letter spacing. */
+void map_text_halo_anchored(const map_ctx *m, const char *text, double x_start, double width,
+                            map_anchor anchor, double y, map_rgb fill, map_rgb halo,
+                            double halo_alpha, double halo_width, double spacing);
+
 /* ---- Layers drawing (layers.c, basemap.c) ------------------------------- */
 
 /* Adds the paths of a projected layer's drawable features to the current

@@ -51,6 +51,18 @@ typedef struct map_claim_line {
     double x0, y0, x1, y1;
 } map_claim_line;
 
+/* An event located only to a territory, drawn as an approximate area at the
+ * territory's point (one per territory, its most telling event). */
+typedef struct map_area {
+    const kvm_place *place;
+    const kvm_event *main;
+    int rank;
+    size_t count; /* events reported for the territory */
+    map_rgb colour;
+    double cx, cy, r;
+    size_t label;
+} map_area;
+
 typedef struct map_town {
     const kvm_place *place;
     double cx, cy;
@@ -68,6 +80,8 @@ typedef struct map_marks {
     size_t n_claims;
     map_town *towns;
     size_t n_towns;
+    map_area *areas;
+    size_t n_areas;
     map_label *labels;
     size_t n_labels;
     map_legend legend;

@@ -1203,7 +1203,7 @@ static void draw_badge(map_ctx *m, double x, double y, size_t number, map_rgb co
     cairo_text_extents(cr, buf, &te);
     cairo_move_to(cr, x - te.x_bearing - te.width / 2, y - te.y_bearing - te.height / 2);
     cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_show_text(cr, buf);
+    map_show_text(cr, buf);
 }
 
 void map_marks_draw(map_ctx *m, map_marks *mk)

@@ -35,6 +35,12 @@ check 'rsvg-convert -o m_svg.png m.svg 2>/dev/null'
 check '[ "$(code "$K" map a.txt -o m.pdf --paper A3)" = 0 ]'
 check 'pdfinfo m.pdf | grep -q "1190.55 x 841.89"'
 check '[ "$(code "$K" map a.txt --format svg -o m_fmt.out)" = 0 ] && grep -q "<svg" m_fmt.out'
+# editable SVG text: <text> elements with the names, no glyph outlines,
+# readable by rsvg-convert, the same bytes twice; a repeated flag is a usage error
+check '[ "$(code "$K" map a.txt --svg-text -o t.svg)" = 0 ] && grep -q ">Sake</text>" t.svg && grep -q ">Goma</text>" t.svg'
+check '! grep -q "<symbol" t.svg && rsvg-convert -o t_svg.png t.svg 2>/dev/null'
+check '"$K" map a.txt --svg-text -o t2.svg >/dev/null 2>&1 && cmp -s t.svg t2.svg'
+check '[ "$(code "$K" map a.txt --svg-text --svg-text -o t3.svg)" = 2 ] && [ ! -e t3.svg ]'
 # determinism across processes
 "$K" map a.txt -o m2.png >/dev/null 2>&1; "$K" map a.txt -o m2.svg >/dev/null 2>&1
 "$K" map a.txt -o m2.pdf --paper A3 >/dev/null 2>&1
