@@ -349,6 +349,57 @@ static void empty_set(void)
     kvm_eventset_free(set);
 }
 
+/* Events located only to a territory: an approximate-area marker at the
+ * territory's point (when on the map) besides the legend note; a province-
+ * level event gets the note only. */
+static void region_events(void)
+{
+    kvm_eventset *set = test_set();
+    size_t a = kvm_eventset_add_article(set, "tests/map_b.txt", day(2025, 1, 29));
+    add(set, a, KVM_EVENT_CLASH, "M23", "masisi-territory", day(2025, 1, 26), -1, NULL, NULL);
+    add(set, a, KVM_EVENT_SHELLING, "M23", "north-kivu", day(2025, 1, 27), -1, NULL, NULL);
+    kvm_map_options o;
+    kvm_map_options_init(&o);
+    o.log_path = OUT "/region.log";
+    kvm_error err = {0};
+    kvm_map_result res;
+    CHECK_MSG(kvm_map_render_ex(set, gaz, &o, OUT "/region.png", &res, &err) == KVM_OK,
+              "region: %s", err.message);
+    size_t n = read_log(OUT "/region.log", rows, sizeof rows / sizeof rows[0]);
+    const log_row *area = find_row(rows, n, "area", 2, "masisi-territory");
+    CHECK_MSG(area != NULL, "no area marker for Masisi territory");
+    CHECK(find_row(rows, n, "area", 2, "north-kivu") == NULL);
+    CHECK(find_row(rows, n, "legend", 0, "Approximate location (area): reported for a territory") !=
+          NULL);
+    CHECK(find_row(rows, n, "note", 0, "Fighting by M23: Masisi, 26 Jan 2025") != NULL);
+    CHECK(find_row(rows, n, "label", 0, "masisi-territory") != NULL);
+    if (area) {
+        CHECK_STR(area->f[1], "clash");
+        /* the marker sits where the projection puts the territory's point,
+         * and its outline is drawn in the clash colour on the PNG */
+        double x = atof(area->f[3]), y = atof(area->f[4]), r = atof(area->f[5]);
+        const kvm_place *t = place("masisi-territory");
+        const log_row *masisi = find_row(rows, n, "event", 2, "masisi-town");
+        const kvm_place *town = place("masisi-town");
+        CHECK(t && town && masisi);
+        if (t && town && masisi) {
+            /* west/east and north/south of the town as the coordinates say */
+            CHECK((t->lon < town->lon) == (x < atof(masisi->f[3])));
+            CHECK((t->lat > town->lat) == (y < atof(masisi->f[4])));
+        }
+        int found = 0;
+        for (int k = 0; k < 16 && !found; k++) {
+            double ang = k * 3.14159265 / 8;
+            unsigned char px[4];
+            if (kvm_map_png_pixel(OUT "/region.png", (int)lround(x + r * cos(ang)),
+                                  (int)lround(y + r * sin(ang)), px, &err) == KVM_OK)
+                found = px[0] > 200 && px[1] > 130 && px[1] < 200 && px[2] < 80;
+        }
+        CHECK_MSG(found, "no clash-coloured outline around the area marker");
+    }
+    kvm_eventset_free(set);
+}
+
 static void frames_and_options(void)
 {
     kvm_eventset *set = test_set();
@@ -507,6 +558,7 @@ int main(void)
     render_all_formats();
     bad_inputs();
     empty_set();
+    region_events();
     frames_and_options();
     user_layer();
     kvm_gazetteer_free(gaz);

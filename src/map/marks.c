@@ -229,7 +229,7 @@ static int place_canvas(const map_ctx *m, const kvm_place *p, double *px, double
 /* ---- Growable arrays ---------------------------------------------------- */
 
 typedef struct caps {
-    size_t marks, disp, arrows, claims, towns, labels;
+    size_t marks, disp, arrows, claims, towns, labels, areas;
 } caps;
 
 #define GROW(mk, cp, field, count, capfield)                                                 \
@@ -305,6 +305,63 @@ static void note_date(map_marks *mk, const kvm_event *e)
         mk->last = e->date;
 }
 
+/* A territory-level event whose territory lies on the map: an approximate
+ * area (the legend note stays too).  Returns KVM_ERR_NOMEM or KVM_OK. */
+static kvm_status add_area(map_ctx *m, map_marks *mk, caps *cp, const kvm_event *e,
+                           const kvm_place *where)
+{
+    if (!where || where->kind != KVM_KIND_TERRITORY || e->type == KVM_EVENT_AGREEMENT ||
+        fabs(where->lat) > 90 || fabs(where->lon) > 180)
+        return KVM_OK;
+    double cx, cy, r = 24 * m->s;
+    if (place_canvas(m, where, &cx, &cy) != 0 || !canvas_inside(m, cx, cy, r))
+        return KVM_OK;
+    map_symbol sym;
+    int rank = e->type == KVM_EVENT_DISPLACEMENT ? 3 : symbol_rank(e, &sym);
+    map_area *a = NULL;
+    for (size_t i = 0; i < mk->n_areas; i++)
+        if (mk->areas[i].place == where)
+            a = &mk->areas[i];
+    if (!a) {
+        if (!GROW(mk, cp, areas, n_areas, areas))
+            return KVM_ERR_NOMEM;
+        a = &mk->areas[mk->n_areas++];
+        memset(a, 0, sizeof *a);
+        a->place = where;
+        a->cx = cx;
+        a->cy = cy;
+        a->r = r;
+        a->label = (size_t)-1;
+    }
+    a->count++;
+    if (!a->main || rank > a->rank ||
+        (rank == a->rank && kvm_date_compare(e->date, a->main->date) > 0)) {
+        a->main = e;
+        a->rank = rank;
+    }
+    return KVM_OK;
+}
+
+static map_rgb area_colour(const map_ctx *m, const map_area *a)
+{
+    const kvm_event *e = a->main;
+    if (e->historical)
+        return m->theme->historical;
+    switch (e->type) {
+    case KVM_EVENT_CAPTURE:
+    case KVM_EVENT_RECAPTURE:
+        return actor_colour(e->actor1);
+    case KVM_EVENT_CLASH:
+    case KVM_EVENT_SHELLING:
+    case KVM_EVENT_ATTACK:
+        return m->theme->clash;
+    case KVM_EVENT_DISPLACEMENT:
+        return m->theme->displacement;
+    default:
+        return m->theme->text_muted;
+    }
+}
+
 static kvm_status gather_events(map_ctx *m, const kvm_eventset *set, map_marks *mk, caps *cp,
                                 size_t *pextra_notes)
 {
@@ -334,6 +391,8 @@ static kvm_status gather_events(map_ctx *m, const kvm_eventset *set, map_marks *
                     add_note(mk, pextra_notes, "Displacement: %s%s%s",
                              where ? place_name(where) : "no place named", date[0] ? ", " : "",
                              date);
+                if (add_area(m, mk, cp, e, where) != KVM_OK)
+                    return KVM_ERR_NOMEM;
                 continue;
             }
             if (!GROW(mk, cp, disp, n_disp, disp))
@@ -369,6 +428,8 @@ static kvm_status gather_events(map_ctx *m, const kvm_eventset *set, map_marks *
             add_note(mk, pextra_notes, "%s%s%s%s: %s%s%s", e->historical ? "earlier: " : "",
                      verb_for(e), e->actor1[0] ? " by " : "", e->actor1, place_name(e->place),
                      date[0] ? ", " : "", date);
+            if (add_area(m, mk, cp, e, e->place) != KVM_OK)
+                return KVM_ERR_NOMEM;
             continue;
         }
         double cx, cy;
@@ -647,6 +708,40 @@ static kvm_status make_labels(map_ctx *m, const map_basemap *base, map_marks *mk
                  !mark && date[0] ? ", " : "", date);
         l->colour2 = m->theme->text;
     }
+    for (size_t i = 0; i < mk->n_areas; i++) {
+        map_area *a = &mk->areas[i];
+        const kvm_event *e = a->main;
+        map_label *l = add_label(mk, cp, m, a->place->id, a->cx, a->cy, a->r + 2 * s, 13 * s,
+                                 1800, &a->label);
+        if (!l)
+            return KVM_ERR_NOMEM;
+        l->required = 1;
+        l->bold = 1;
+        l->colour = m->theme->text_muted;
+        snprintf(l->text, sizeof l->text, "~ %s territory", a->place->name);
+        char date[32], people[80];
+        format_date(e->date, e->time_precision, date, sizeof date);
+        if (e->type == KVM_EVENT_DISPLACEMENT && e->count_min >= 0) {
+            format_people(e, people, sizeof people);
+            snprintf(l->text2, sizeof l->text2, "%s displaced%s%s", people, date[0] ? ", " : "",
+                     date);
+        } else {
+            snprintf(l->text2, sizeof l->text2, "%s%s%s%s", verb_for(e), date[0] ? " " : "", date,
+                     e->historical ? " (earlier)" : "");
+        }
+        if (a->count > 1) {
+            size_t len = strlen(l->text2);
+            snprintf(l->text2 + len, sizeof l->text2 - len, " (+%zu more)", a->count - 1);
+        }
+        /* the second line in the event's colour where that colour reads as
+         * text (actors, displacement), else in the text colour */
+        int coloured = e->type == KVM_EVENT_DISPLACEMENT ||
+                       (!e->historical &&
+                        (e->type == KVM_EVENT_CAPTURE || e->type == KVM_EVENT_RECAPTURE));
+        l->colour2 = !coloured ? m->theme->text
+                     : dark_theme(m) ? mix_white(a->colour, 0.45)
+                                     : a->colour;
+    }
     for (size_t i = 0; i < mk->n_claims; i++) {
         map_claim_line *c = &mk->claims[i];
         map_label *l = add_label(mk, cp, m, "claim", (c->x0 + c->x1) / 2, (c->y0 + c->y1) / 2,
@@ -785,6 +880,9 @@ static void build_legend(map_ctx *m, const map_basemap *base, map_marks *mk)
         map_legend_add(leg, MAP_LEG_FLOW, m->theme->displacement, "Displaced people moving to");
     if (mk->n_claims)
         map_legend_add(leg, MAP_LEG_CLAIM, m->theme->claim, "Stated distance vs geodesic");
+    if (mk->n_areas)
+        map_legend_add(leg, MAP_LEG_AREA, m->theme->text_muted,
+                       "Approximate location (area): reported for a territory");
     int city = 0, town = 0, camp = 0;
     for (size_t i = 0; i < mk->n_towns; i++) {
         const map_town *t = &mk->towns[i];
@@ -935,6 +1033,9 @@ static void add_symbol_obstacles(map_ctx *m, map_marks *mk)
     }
     for (size_t i = 0; i < mk->n_disp; i++)
         map_add_obstacle(m, (map_rect){mk->disp[i].cx - 3 * s, mk->disp[i].cy - 3 * s, 6 * s, 6 * s});
+    for (size_t i = 0; i < mk->n_areas; i++)
+        map_add_obstacle(m, (map_rect){mk->areas[i].cx - 8 * s, mk->areas[i].cy - 8 * s, 16 * s,
+                                       16 * s});
     for (size_t i = 0; i < mk->n_towns; i++)
         if (mk->towns[i].place->kind == KVM_KIND_CITY)
             map_add_obstacle(m, (map_rect){mk->towns[i].cx - 5 * s, mk->towns[i].cy - 5 * s,
@@ -1077,6 +1178,11 @@ static void write_log(map_ctx *m, map_marks *mk)
             log_line(m, "flow\t%s\t%s\t%s\t%.1f\t%.1f\t%.1f\t%.1f", d->event->id, d->at->id,
                      d->to->id, d->fx0, d->fy0, d->fx1, d->fy1);
     }
+    for (size_t i = 0; i < mk->n_areas; i++) {
+        const map_area *a = &mk->areas[i];
+        log_line(m, "area\t%s\t%s\t%s\t%.1f\t%.1f\t%.1f\t%zu", a->main->id,
+                 kvm_event_type_name(a->main->type), a->place->id, a->cx, a->cy, a->r, a->count);
+    }
     for (size_t i = 0; i < mk->n_claims; i++) {
         const map_claim_line *c = &mk->claims[i];
         log_line(m, "claim\t%s\t%s\t%.1f\t%.1f\t%.1f\t%.1f", c->claim->from->id, c->claim->to->id,
@@ -1144,6 +1250,8 @@ kvm_status map_marks_build(map_ctx *m, const kvm_eventset *set, const kvm_gazett
             break;
         }
     }
+    for (size_t i = 0; i < mk->n_areas; i++)
+        mk->areas[i].colour = area_colour(m, &mk->areas[i]);
     if (extra_notes > 0)
         map_legend_note(&mk->legend, "");
     if (extra_notes > 0) {
@@ -1235,6 +1343,16 @@ void map_marks_draw(map_ctx *m, map_marks *mk)
             }
         }
     }
+    for (size_t i = 0; i < mk->n_areas; i++) {
+        const map_area *a = &mk->areas[i];
+        map_symbol_area(cr, a->cx, a->cy, a->r, 1.6 * s, a->colour, t->halo);
+        map_select_font(cr, 20 * s, 1, 0);
+        cairo_text_extents_t te;
+        cairo_text_extents(cr, "~", &te);
+        cairo_move_to(cr, a->cx - te.x_bearing - te.width / 2, a->cy - te.y_bearing - te.height / 2);
+        map_set_rgb(cr, a->colour);
+        map_show_text(cr, "~");
+    }
     for (size_t i = 0; i < mk->n_claims; i++) {
         const map_claim_line *c = &mk->claims[i];
         double dash[2] = {6 * s, 4 * s};
@@ -1309,6 +1427,7 @@ void map_marks_free(map_marks *mk)
     free(mk->arrows);
     free(mk->claims);
     free(mk->towns);
+    free(mk->areas);
     free(mk->labels);
     free(mk);
 }
