@@ -423,7 +423,7 @@ static const event_case event_cases[] = {
     {"undated: an old agreement is background",
      NULL,
      "The M23 captured Goma in January 2025, two years after it took Kitshanga in 2023. "
-     "A comprehensive peace agreement signed on March 23, 2009 had ended an earlier war.",
+     "A peace accord that both sides signed on March 23, 2009 had ended an earlier war.",
      3,
      {{"capture", "goma", "M23", NULL, 0, 0, NO, 0, 0, NULL},
       {"capture", "kitshanga", "M23", "2023", KVM_TIME_YEAR, 0, NO, 0, 1, NULL},
