@@ -536,6 +536,169 @@ static void utm_fast_path(void)
     }
 }
 
+/* ---- long legend notes ---------------------------------------------------- */
+
+static char svg_data[4 << 20];
+
+/* Reads a file into svg_data, NUL-terminated.  Returns 0 when unreadable. */
+static int read_svg(const char *path)
+{
+    svg_data[0] = '\0';
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return 0;
+    size_t len = fread(svg_data, 1, sizeof svg_data - 1, fp);
+    fclose(fp);
+    svg_data[len] = '\0';
+    return len > 0;
+}
+
+/* The contents of the <text> elements of an --svg-text SVG, in order, joined
+ * by single spaces (XML entities left as they are).  Returns the number of
+ * elements. */
+static size_t svg_texts(const char *path, char *joined, size_t cap)
+{
+    const char *data = svg_data;
+    size_t n = 0, used = 0;
+    joined[0] = '\0';
+    if (!read_svg(path))
+        return 0;
+    for (const char *p = strstr(data, "<text "); p; p = strstr(p, "<text ")) {
+        const char *open_end = strchr(p, '>');
+        const char *close = open_end ? strstr(open_end, "</text>") : NULL;
+        if (!close)
+            break;
+        size_t k = (size_t)(close - open_end - 1);
+        if (used + k + 2 < cap) {
+            if (used > 0)
+                joined[used++] = ' ';
+            memcpy(joined + used, open_end + 1, k);
+            used += k;
+            joined[used] = '\0';
+        }
+        n++;
+        p = close;
+    }
+    return n;
+}
+
+/* A displacement from eastern DR Congo (region level: a legend note). */
+static void add_region_displacement(kvm_eventset *set, size_t article, const char *to_text)
+{
+    kvm_event e;
+    kvm_event_init(&e);
+    e.type = KVM_EVENT_DISPLACEMENT;
+    e.actor1 = "";
+    e.place = place("eastern-dr-congo");
+    e.geo_precision = KVM_GEO_REGION;
+    e.date = day(2025, 1, 24);
+    e.time_precision = KVM_TIME_DAY;
+    e.count_min = 10000;
+    e.destination_text = to_text;
+    e.article = article;
+    e.evidence = "test";
+    CHECK(kvm_eventset_add_event(set, &e) != (size_t)-1);
+}
+
+/* The legend box of a drawing log lies inside the frame. */
+static int legend_inside_frame(const char *log)
+{
+    size_t n = read_log(log, rows, sizeof rows / sizeof rows[0]);
+    const log_row *frame = NULL, *box = find_row(rows, n, "box", 0, "legend");
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(rows[i].kind, "frame") == 0)
+            frame = &rows[i];
+    if (!frame || !box || frame->n < 4 || box->n < 5)
+        return 0;
+    double fx = atof(frame->f[0]), fy = atof(frame->f[1]), fw = atof(frame->f[2]),
+           fh = atof(frame->f[3]);
+    double bx = atof(box->f[1]), by = atof(box->f[2]), bw = atof(box->f[3]), bh = atof(box->f[4]);
+    return bw > 0 && bh > 0 && bx >= fx && by >= fy && bx + bw <= fx + fw && by + bh <= fy + fh;
+}
+
+/* A note longer than the legend is wide wraps onto further lines instead of
+ * being cut: all of it is in the SVG's text, in order after its bullet,
+ * spread over several <text> elements, with no ellipsis anywhere; the legend
+ * stays inside the frame.  A note too long for three lines is cut on its
+ * third. */
+static void long_note(void)
+{
+    static const char dest[] =
+        "camps and host families across the borders with Uganda, Rwanda and Burundi";
+    static const char note[] = "\xe2\x89\xa5 10,000 displaced: eastern DR Congo to camps and "
+                               "host families across the borders with Uganda, Rwanda and "
+                               "Burundi, 24 Jan 2025";
+    static char joined[1 << 16];
+    kvm_eventset *set = test_set();
+    size_t a = kvm_eventset_add_article(set, "tests/map_c.txt", day(2025, 1, 29));
+    add_region_displacement(set, a, dest);
+    kvm_map_options o;
+    kvm_map_options_init(&o);
+    o.format = KVM_MAP_SVG;
+    o.svg_text = 1;
+    o.log_path = OUT "/long_note.log";
+    kvm_error err = {0};
+    kvm_map_result res;
+    CHECK_MSG(kvm_map_render_ex(set, gaz, &o, OUT "/long_note.svg", &res, &err) == KVM_OK,
+              "long note: %s", err.message);
+    size_t n = read_log(OUT "/long_note.log", rows, sizeof rows / sizeof rows[0]);
+    const log_row *logged = NULL;
+    for (size_t i = 0; i < n && !logged; i++)
+        if (strcmp(rows[i].kind, "note") == 0 && rows[i].n > 0 &&
+            strncmp(rows[i].f[0], note, sizeof rows[i].f[0] - 1) == 0)
+            logged = &rows[i];
+    CHECK_MSG(logged != NULL, "the log lacks the note");
+    CHECK_MSG(legend_inside_frame(OUT "/long_note.log"), "legend box outside the frame");
+    size_t n_text = svg_texts(OUT "/long_note.svg", joined, sizeof joined);
+    CHECK(n_text > 10);
+    char bulleted[256];
+    snprintf(bulleted, sizeof bulleted, "\xe2\x80\xa2 %s", note);
+    CHECK_MSG(strstr(joined, bulleted) != NULL, "the note is not in the SVG's text in full");
+    CHECK_MSG(strstr(joined, "\xe2\x80\xa6") == NULL, "something was cut with an ellipsis");
+    /* wrapped: no single <text> holds the note up to its end */
+    char whole[256];
+    snprintf(whole, sizeof whole,
+             "Congo to camps and host families across the borders with "
+             "Uganda, Rwanda and Burundi, 24 Jan 2025</text>");
+    CHECK_MSG(strstr(svg_data, whole) == NULL, "the note was not wrapped");
+    CHECK(strstr(svg_data, "Burundi, 24 Jan 2025</text>") != NULL);
+
+    /* the same map as PNG: the legend inside the frame too */
+    o.format = KVM_MAP_PNG;
+    o.svg_text = 0;
+    o.log_path = OUT "/long_note_png.log";
+    CHECK(kvm_map_render_ex(set, gaz, &o, OUT "/long_note.png", &res, &err) == KVM_OK);
+    CHECK(legend_inside_frame(OUT "/long_note_png.log"));
+    kvm_eventset_free(set);
+
+    /* a small map and a note of about 200 bytes: wrapped, then cut */
+    set = test_set();
+    a = kvm_eventset_add_article(set, "tests/map_c.txt", day(2025, 1, 29));
+    add_region_displacement(set, a,
+                            "camps and host families across the borders with Uganda, Rwanda "
+                            "and Burundi, and further on to transit centres and settlements "
+                            "in the interior of those countries and beyond");
+    kvm_map_options_init(&o);
+    o.format = KVM_MAP_SVG;
+    o.svg_text = 1;
+    o.width_px = 500;
+    o.log_path = OUT "/long_note_small.log";
+    CHECK_MSG(kvm_map_render_ex(set, gaz, &o, OUT "/long_note_small.svg", &res, &err) == KVM_OK,
+              "long note, small map: %s", err.message);
+    CHECK_MSG(legend_inside_frame(OUT "/long_note_small.log"), "legend box outside the frame");
+    svg_texts(OUT "/long_note_small.svg", joined, sizeof joined);
+    const char *start = strstr(joined, "\xe2\x80\xa2 \xe2\x89\xa5 10,000 displaced: eastern DR");
+    CHECK_MSG(start != NULL, "the long note's first line is missing");
+    if (start) {
+        const char *cut = strstr(start, "\xe2\x80\xa6");
+        const char *words = strstr(start, "camps and host");
+        CHECK_MSG(cut != NULL, "a note longer than three lines is not cut");
+        CHECK_MSG(words != NULL && cut != NULL && words < cut, "the note's second line is lost");
+        CHECK(strstr(start, "and beyond") == NULL || (cut && strstr(start, "and beyond") > cut));
+    }
+    kvm_eventset_free(set);
+}
+
 /* LeakSanitizer hook (sanitizer builds only call it): fontconfig, reached
  * through cairo's toy text API, keeps its caches for the life of the process;
  * they are not ours to free. */
@@ -559,6 +722,7 @@ int main(void)
     bad_inputs();
     empty_set();
     region_events();
+    long_note();
     frames_and_options();
     user_layer();
     kvm_gazetteer_free(gaz);

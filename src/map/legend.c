@@ -202,21 +202,113 @@ static double max_note_width(const map_ctx *m)
     return 330 * m->s;
 }
 
-void map_legend_measure(map_ctx *m, const map_legend *leg, double *pw, double *ph)
+/* Long notes wrap onto at most this many lines; the last one is cut with
+ * an ellipsis only when even that is not enough. */
+#define NOTE_MAX_LINES 3
+#define NOTE_INDENT 10.0
+/* first line of a note / each further line of it, in LEG_ROW units */
+#define NOTE_ROW 0.85
+#define NOTE_ROW_MORE 0.72
+
+typedef struct note_line {
+    size_t start, len; /* bytes of the note's text */
+    int cut;           /* the rest did not fit: draw with an ellipsis */
+} note_line;
+
+/* Width of the first len bytes of text in the current font. */
+static double prefix_width(cairo_t *cr, const char *text, size_t len)
 {
-    double s = m->s, w = 0, h = LEG_PAD * s;
+    char buf[sizeof((map_legend_item *)0)->text];
+    if (len >= sizeof buf)
+        len = sizeof buf - 1;
+    memcpy(buf, text, len);
+    buf[len] = '\0';
+    double w;
+    map_text_size(cr, buf, &w, NULL);
+    return w;
+}
+
+/* Splits text into at most max_lines lines no wider than max_w in the
+ * current font, breaking at spaces (inside a word only when the word alone
+ * is wider than a line).  Returns the number of lines. */
+static size_t wrap_note(cairo_t *cr, const char *text, double max_w, size_t max_lines,
+                        note_line *lines)
+{
+    size_t n = 0, p = 0, len = strlen(text);
+    while (n < max_lines) {
+        while (text[p] == ' ')
+            p++;
+        if (p >= len)
+            break;
+        note_line *l = &lines[n++];
+        l->start = p;
+        l->cut = 0;
+        if (prefix_width(cr, text + p, len - p) <= max_w) {
+            l->len = len - p;
+            break;
+        }
+        if (n == max_lines) {
+            l->len = len - p;
+            l->cut = 1;
+            break;
+        }
+        /* the longest run of whole words that fits (widths only grow) */
+        size_t best = 0;
+        for (size_t q = p + 1; q < len; q++) {
+            if (text[q] != ' ' || text[q - 1] == ' ')
+                continue;
+            if (prefix_width(cr, text + p, q - p) > max_w)
+                break;
+            best = q - p;
+        }
+        if (best == 0) {
+            /* one word wider than the line: break it between characters */
+            size_t k = len - p;
+            while (k > 1) {
+                size_t shorter = kvm_utf8_truncate(text + p, k, k - 1);
+                if (shorter == 0)
+                    break;
+                k = shorter;
+                if (prefix_width(cr, text + p, k) <= max_w)
+                    break;
+            }
+            best = k;
+        }
+        l->len = best;
+        p += best;
+    }
+    return n;
+}
+
+/* Widest of the title and item rows, without padding. */
+static double items_width(map_ctx *m, const map_legend *leg)
+{
+    double s = m->s, tw, w;
     map_select_font(m->cr, LEG_FONT * s, 1, 0);
-    double tw;
     map_text_size(m->cr, "Legend", &tw, NULL);
     w = tw;
-    h += LEG_ROW * s;
     map_select_font(m->cr, LEG_FONT * s, 0, 0);
     for (size_t i = 0; i < leg->n; i++) {
         map_text_size(m->cr, leg->items[i].text, &tw, NULL);
         w = fmax(w, LEG_SYMBOL * s + tw);
-        h += LEG_ROW * s;
     }
+    return w;
+}
+
+/* Width available to a note's text after the bullet: as wide as the item
+ * rows make the box, at least max_note_width. */
+static double note_wrap_width(map_ctx *m, double w_items)
+{
+    return fmax(w_items, max_note_width(m)) - NOTE_INDENT * m->s;
+}
+
+/* Content size of the legend with notes wrapped to max_lines lines. */
+static void legend_size(map_ctx *m, const map_legend *leg, size_t max_lines, double *pw, double *ph)
+{
+    double s = m->s, h = LEG_PAD * s + LEG_ROW * s * (double)(leg->n + 1);
+    double w = items_width(m, leg), tw;
     if (leg->n_notes > 0) {
+        double wrap = note_wrap_width(m, w);
         h += 6 * s;
         map_select_font(m->cr, LEG_NOTE_FONT * s, 1, 0);
         map_text_size(m->cr, leg->note_title, &tw, NULL);
@@ -224,13 +316,40 @@ void map_legend_measure(map_ctx *m, const map_legend *leg, double *pw, double *p
         h += LEG_ROW * s * 0.9;
         map_select_font(m->cr, LEG_NOTE_FONT * s, 0, 0);
         for (size_t i = 0; i < leg->n_notes; i++) {
-            map_text_size(m->cr, leg->notes[i].text, &tw, NULL);
-            w = fmax(w, fmin(tw + 10 * s, max_note_width(m)));
-            h += LEG_ROW * s * 0.85;
+            note_line lines[NOTE_MAX_LINES];
+            size_t nl = wrap_note(m->cr, leg->notes[i].text, wrap, max_lines, lines);
+            for (size_t j = 0; j < nl; j++) {
+                tw = lines[j].cut
+                         ? wrap
+                         : prefix_width(m->cr, leg->notes[i].text + lines[j].start, lines[j].len);
+                w = fmax(w, fmin(tw, wrap) + NOTE_INDENT * s);
+            }
+            h += LEG_ROW * s * (NOTE_ROW + NOTE_ROW_MORE * (double)(nl > 1 ? nl - 1 : 0));
         }
     }
     *pw = w + 2 * LEG_PAD * s;
     *ph = h + LEG_PAD * s * 0.6;
+}
+
+/* Lines a note may take: NOTE_MAX_LINES unless that makes the legend taller
+ * than the map frame (less its corner margins), then fewer. */
+static size_t note_max_lines(map_ctx *m, const map_legend *leg)
+{
+    size_t lines = NOTE_MAX_LINES;
+    if (leg->n_notes == 0)
+        return lines;
+    for (; lines > 1; lines--) {
+        double w, h;
+        legend_size(m, leg, lines, &w, &h);
+        if (h <= m->area.h - 20 * m->s)
+            break;
+    }
+    return lines;
+}
+
+void map_legend_measure(map_ctx *m, const map_legend *leg, double *pw, double *ph)
+{
+    legend_size(m, leg, note_max_lines(m, leg), pw, ph);
 }
 
 static void legend_symbol(map_ctx *m, const map_legend_item *it, double x, double y)
@@ -403,13 +522,27 @@ void map_legend_draw(map_ctx *m, const map_legend *leg, map_rect box)
         map_set_rgb(cr, m->theme->text);
         fitted_text(cr, leg->note_title, x, y + fe.ascent + 2 * s, inner);
         y += LEG_ROW * s * 0.9;
+        size_t max_lines = note_max_lines(m, leg);
+        double wrap = note_wrap_width(m, items_width(m, leg));
         map_select_font(cr, LEG_NOTE_FONT * s, 0, 0);
+        map_set_rgb(cr, m->theme->text_muted);
         for (size_t i = 0; i < leg->n_notes; i++) {
-            map_set_rgb(cr, m->theme->text_muted);
+            const char *text = leg->notes[i].text;
+            note_line lines[NOTE_MAX_LINES];
+            size_t nl = wrap_note(cr, text, wrap, max_lines, lines);
             cairo_move_to(cr, x, y + fe.ascent + 2 * s);
             map_show_text(cr, "\xe2\x80\xa2"); /* • */
-            fitted_text(cr, leg->notes[i].text, x + 10 * s, y + fe.ascent + 2 * s, inner - 10 * s);
-            y += LEG_ROW * s * 0.85;
+            for (size_t j = 0; j < nl; j++) {
+                /* continuation lines hang under the first, clear of the bullet */
+                char line[sizeof leg->notes[i].text];
+                size_t len = lines[j].len < sizeof line ? lines[j].len : sizeof line - 1;
+                memcpy(line, text + lines[j].start, len);
+                line[len] = '\0';
+                fitted_text(cr, line, x + NOTE_INDENT * s, y + fe.ascent + 2 * s, wrap);
+                y += LEG_ROW * s * (j == 0 ? NOTE_ROW : NOTE_ROW_MORE);
+            }
+            if (nl == 0)
+                y += LEG_ROW * s * NOTE_ROW;
         }
     }
     cairo_restore(cr);
