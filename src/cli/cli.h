@@ -67,6 +67,13 @@ int cli_looks_like_coordinates(const char *text);
  * and the ids that choose the others. */
 void cli_warn_ambiguous(const kvm_gazetteer *gaz, const char *text, const kvm_place *used);
 
+/* Terminal columns taken by a UTF-8 string: one per code point, none for
+ * combining marks and zero-width spaces (enough for the gazetteer's names). */
+size_t cli_display_width(const char *s);
+/* Writes s to stdout padded with spaces to `width` columns, on the left when
+ * right_align (numbers), else on the right. */
+void cli_put_padded(const char *s, size_t width, int right_align);
+
 /* 1 when stderr is a terminal (progress lines are shown only then). */
 int cli_stderr_is_tty(void);
 

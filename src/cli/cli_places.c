@@ -1,9 +1,12 @@
-/* Place arguments shared by the commands that take them (distance, places):
- * coordinates vs names, and the note for ambiguous names. */
+/* Shared by the commands that take places and print tables (distance,
+ * places): coordinates vs names, the note for ambiguous names, and column
+ * alignment of UTF-8 text. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
+#include "util.h"
 
 int cli_looks_like_coordinates(const char *text)
 {
@@ -39,4 +42,29 @@ void cli_warn_ambiguous(const kvm_gazetteer *gaz, const char *text, const kvm_pl
     describe_place(used, desc, sizeof desc);
     cli_error("'%s' is ambiguous (%zu places); using %s (%s); pass an id to choose another: %s",
               text, n, used->id, desc, others);
+}
+
+size_t cli_display_width(const char *s)
+{
+    size_t width = 0, len = strlen(s), i = 0;
+    while (i < len) {
+        uint32_t cp;
+        i += kvm_utf8_decode((const unsigned char *)s + i, len - i, &cp);
+        if ((cp >= 0x300 && cp <= 0x36F) || cp == 0x200B)
+            continue;
+        width++;
+    }
+    return width;
+}
+
+void cli_put_padded(const char *s, size_t width, int right_align)
+{
+    size_t w = cli_display_width(s);
+    if (right_align)
+        for (size_t i = w; i < width; i++)
+            putchar(' ');
+    fputs(s, stdout);
+    if (!right_align)
+        for (size_t i = w; i < width; i++)
+            putchar(' ');
 }

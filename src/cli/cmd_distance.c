@@ -259,38 +259,14 @@ static double bearing_360(double az)
     return az < 0 ? az + 360.0 : az;
 }
 
-static size_t utf8_width(const char *s)
-{
-    size_t width = 0, len = strlen(s), i = 0;
-    while (i < len) {
-        uint32_t cp;
-        i += kvm_utf8_decode((const unsigned char *)s + i, len - i, &cp);
-        if (!(cp >= 0x300 && cp <= 0x36F))
-            width++;
-    }
-    return width;
-}
-
-static void put_padded(const char *s, size_t width, int right)
-{
-    size_t w = utf8_width(s);
-    if (right)
-        for (size_t i = w; i < width; i++)
-            putchar(' ');
-    fputs(s, stdout);
-    if (!right)
-        for (size_t i = w; i < width; i++)
-            putchar(' ');
-}
-
 static void print_legs_table(const stop *stops, const leg *legs, size_t n_legs, double total)
 {
     size_t wf = 4, wt = 2, wk = 2;
     char num[64], sentence[512];
     for (size_t i = 0; i < n_legs; i++) {
-        size_t w = utf8_width(stops[i].name);
+        size_t w = cli_display_width(stops[i].name);
         wf = w > wf ? w : wf;
-        w = utf8_width(stops[i + 1].name);
+        w = cli_display_width(stops[i + 1].name);
         wt = w > wt ? w : wt;
         snprintf(num, sizeof num, "%.1f", legs[i].dist_km);
         wk = strlen(num) > wk ? strlen(num) : wk;
@@ -298,31 +274,31 @@ static void print_legs_table(const stop *stops, const leg *legs, size_t n_legs, 
     snprintf(num, sizeof num, "%.1f", total);
     wk = strlen(num) > wk ? strlen(num) : wk;
     wf = wf < 5 ? 5 : wf; /* "total" */
-    put_padded("FROM", wf, 0);
+    cli_put_padded("FROM", wf, 0);
     fputs("  ", stdout);
-    put_padded("TO", wt, 0);
+    cli_put_padded("TO", wt, 0);
     fputs("  ", stdout);
-    put_padded("KM", wk, 1);
+    cli_put_padded("KM", wk, 1);
     fputs("  BEARING  DIRECTION\n", stdout);
     for (size_t i = 0; i < n_legs; i++) {
-        put_padded(stops[i].name, wf, 0);
+        cli_put_padded(stops[i].name, wf, 0);
         fputs("  ", stdout);
-        put_padded(stops[i + 1].name, wt, 0);
+        cli_put_padded(stops[i + 1].name, wt, 0);
         fputs("  ", stdout);
         snprintf(num, sizeof num, "%.1f", legs[i].dist_km);
-        put_padded(num, wk, 1);
+        cli_put_padded(num, wk, 1);
         snprintf(num, sizeof num, "%.1f", bearing_360(legs[i].az1_deg));
         fputs("  ", stdout);
-        put_padded(num, 7, 1);
+        cli_put_padded(num, 7, 1);
         printf("  %s\n", kvm_compass16(legs[i].az1_deg));
     }
     if (n_legs > 1) {
-        put_padded("total", wf, 0);
+        cli_put_padded("total", wf, 0);
         fputs("  ", stdout);
-        put_padded("", wt, 0);
+        cli_put_padded("", wt, 0);
         fputs("  ", stdout);
         snprintf(num, sizeof num, "%.1f", total);
-        put_padded(num, wk, 1);
+        cli_put_padded(num, wk, 1);
         putchar('\n');
     }
     putchar('\n');

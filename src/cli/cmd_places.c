@@ -141,33 +141,6 @@ static int compare_hits(const void *pa, const void *pb)
 
 /* ---- output helpers ----------------------------------------------------- */
 
-/* Terminal columns taken by a UTF-8 string: one per code point, none for
- * combining marks (enough for the Latin names of the gazetteer). */
-static size_t display_width(const char *s)
-{
-    size_t width = 0, len = strlen(s), i = 0;
-    while (i < len) {
-        uint32_t cp;
-        i += kvm_utf8_decode((const unsigned char *)s + i, len - i, &cp);
-        if ((cp >= 0x300 && cp <= 0x36F) || cp == 0x200B)
-            continue;
-        width++;
-    }
-    return width;
-}
-
-static void put_padded(const char *s, size_t width, int right_align)
-{
-    size_t w = display_width(s);
-    if (right_align)
-        for (size_t i = w; i < width; i++)
-            putchar(' ');
-    fputs(s, stdout);
-    if (!right_align)
-        for (size_t i = w; i < width; i++)
-            putchar(' ');
-}
-
 static void put_csv_field(const char *s)
 {
     if (strpbrk(s, ",\"\r\n") == NULL) {
@@ -266,14 +239,14 @@ static void print_table(const hit *hits, size_t n, int with_km)
     for (size_t i = 0; i < n; i++) {
         table_cells(&hits[i], num, cells);
         for (int c = 0; c < n_cols; c++) {
-            size_t w = display_width(cells[c]);
+            size_t w = cli_display_width(cells[c]);
             if (w > widths[c])
                 widths[c] = w;
         }
     }
     for (int c = 0; c < n_cols; c++) {
         int right = c >= COL_LAT;
-        put_padded(table_headers[c], (c == n_cols - 1 && !right) ? 0 : widths[c], right);
+        cli_put_padded(table_headers[c], (c == n_cols - 1 && !right) ? 0 : widths[c], right);
         if (c < n_cols - 1)
             fputs("  ", stdout);
     }
@@ -282,7 +255,7 @@ static void print_table(const hit *hits, size_t n, int with_km)
         table_cells(&hits[i], num, cells);
         for (int c = 0; c < n_cols; c++) {
             int right = c >= COL_LAT;
-            put_padded(cells[c], (c == n_cols - 1 && !right) ? 0 : widths[c], right);
+            cli_put_padded(cells[c], (c == n_cols - 1 && !right) ? 0 : widths[c], right);
             if (c < n_cols - 1)
                 fputs("  ", stdout);
         }
