@@ -14,21 +14,7 @@ cd "$work" || exit 1
 pass=0
 fail=0
 
-ok() { pass=$((pass + 1)); }
-bad() {
-    fail=$((fail + 1))
-    echo "FAIL: $*"
-}
-run() {
-    "$K" "$@" >out.txt 2>err.txt
-    rc=$?
-    out=$(cat out.txt)
-    err=$(cat err.txt)
-}
-expect_rc() { [ "$rc" -eq "$1" ] && ok || bad "$2: exit $rc, expected $1 (stderr: $err)"; }
-expect_out() { grep -qF -- "$1" out.txt && ok || bad "$2: stdout lacks '$1' (got: $out)"; }
-expect_err() { [ "$err" = "$1" ] && ok || bad "$2: stderr '$err', expected '$1'"; }
-expect_err_has() { grep -qF -- "$1" err.txt && ok || bad "$2: stderr lacks '$1' (got '$err')"; }
+. "${SRCDIR:?}/tests/cli_lib.sh"
 
 have_geodsolve=1
 if ! command -v GeodSolve >/dev/null; then
