@@ -23,12 +23,7 @@ static kvm_gazetteer *gaz;
 
 static const kvm_place *place(const char *id)
 {
-    const kvm_place *p = kvm_gazetteer_find_id(gaz, id);
-    if (!p) {
-        fprintf(stderr, "no place '%s'\n", id);
-        exit(1);
-    }
-    return p;
+    return test_place(gaz, id);
 }
 
 static kvm_date date(int y, int m, int d)

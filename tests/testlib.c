@@ -1,6 +1,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "testlib.h"
 
+#include "kivumap/gazetteer.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,4 +88,14 @@ int test_report(const char *name)
 {
     printf("%s: %d passed, %d failed\n", name, test_checks - test_failures, test_failures);
     return test_failures;
+}
+
+const kvm_place *test_place(const kvm_gazetteer *gaz, const char *id)
+{
+    const kvm_place *p = kvm_gazetteer_find_id(gaz, id);
+    if (!p) {
+        fprintf(stderr, "test gazetteer has no place '%s'\n", id);
+        exit(1);
+    }
+    return p;
 }

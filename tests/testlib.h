@@ -50,6 +50,12 @@ int test_run(const char *command, char **pstdout, char **pstderr);
 char *test_read_file(const char *path, size_t *plen);
 /* 1 if the directory exists. */
 int test_dir_exists(const char *path);
+struct kvm_gazetteer;
+struct kvm_place;
+/* The place with this id in a test's gazetteer; a missing one is a broken
+ * fixture: the message names it and the test program exits 1. */
+const struct kvm_place *test_place(const struct kvm_gazetteer *gaz, const char *id);
+
 /* Prints "<name>: N passed, N failed" and returns the failure count. */
 int test_report(const char *name);
 
