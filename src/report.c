@@ -72,6 +72,8 @@ typedef struct writer {
 
 static void w_flush(writer *w)
 {
+    if (!w->out)
+        return; /* writing into the caller's buffer: it holds everything */
     if (w->buf.len && !w->buf.failed) {
         if (fwrite(w->buf.data, 1, w->buf.len, w->out) != w->buf.len)
             w->io_failed = 1;
@@ -759,6 +761,11 @@ static kvm_status writer_finish(writer *w, kvm_error *err)
 {
     w_flush(w);
     int nomem = w->buf.failed;
+    if (!w->out) {
+        if (nomem)
+            return kvm_error_set(err, KVM_ERR_NOMEM, "out of memory while writing the report");
+        return KVM_OK; /* the caller's buffer: handed back by write_report */
+    }
     if (w->places && !nomem) {
         w->places->out = w->buf; /* kept for the next report */
     } else {
@@ -771,9 +778,12 @@ static kvm_status writer_finish(writer *w, kvm_error *err)
     return KVM_OK;
 }
 
-static kvm_status write_report(const kvm_eventset *set, FILE *out, int jsonl, kvm_error *err)
+/* Writes to `out`, or appends to *sink when out is NULL (sink's bytes are
+ * kept; on failure its length is restored). */
+static kvm_status write_report(const kvm_eventset *set, FILE *out, kvm_buf *sink, int jsonl,
+                               kvm_error *err)
 {
-    if (!set || !out)
+    if (!set || (!out && !sink))
         return kvm_error_set(err, KVM_ERR_INVALID, "no event set or output");
     if (kvm_eventset_status(set) != KVM_OK)
         return kvm_error_set(err, kvm_eventset_status(set), "cannot write a failed event set: %s",
@@ -791,7 +801,11 @@ static kvm_status write_report(const kvm_eventset *set, FILE *out, int jsonl, kv
         kvm_buf_init(&((place_cache *)*cache)->out);
     }
     w.places = cache ? *cache : NULL;
-    if (w.places) {
+    size_t sink_len = sink ? sink->len : 0;
+    if (sink) {
+        w.buf = *sink;
+        w.buf.failed = 0;
+    } else if (w.places) {
         w.buf = w.places->out;
         kvm_buf_init(&w.places->out);
         w.buf.len = 0;
@@ -825,17 +839,40 @@ static kvm_status write_report(const kvm_eventset *set, FILE *out, int jsonl, kv
         w_put(&w, "\n", 1);
     }
     by_article_free(&b);
-    return writer_finish(&w, err);
+    kvm_status st = writer_finish(&w, err);
+    if (sink) {
+        *sink = w.buf;
+        if (st != KVM_OK) {
+            sink->failed = 0;
+            sink->len = sink_len <= sink->cap ? sink_len : 0;
+            if (sink->data && sink->len < sink->cap)
+                sink->data[sink->len] = '\0';
+        }
+    }
+    return st;
 }
 
 kvm_status kvm_report_write_json(const kvm_eventset *set, FILE *out, kvm_error *err)
 {
-    return write_report(set, out, 0, err);
+    return write_report(set, out, NULL, 0, err);
 }
 
 kvm_status kvm_report_write_jsonl(const kvm_eventset *set, FILE *out, kvm_error *err)
 {
-    return write_report(set, out, 1, err);
+    return write_report(set, out, NULL, 1, err);
+}
+
+kvm_status kvm_report_append_jsonl(const kvm_eventset *set, char **pdata, size_t *plen,
+                                   size_t *pcap, kvm_error *err)
+{
+    if (!pdata || !plen || !pcap || (*pdata == NULL && (*plen || *pcap)) || *plen > *pcap)
+        return kvm_error_set(err, KVM_ERR_INVALID, "bad output buffer");
+    kvm_buf sink = {*pdata, *plen, *pcap, 0};
+    kvm_status st = write_report(set, NULL, &sink, 1, err);
+    *pdata = sink.data;
+    *plen = sink.len;
+    *pcap = sink.cap;
+    return st;
 }
 
 void kvm_json_write_string(FILE *out, const char *text)

@@ -24,6 +24,13 @@ kvm_status kvm_report_write_json(const kvm_eventset *set, FILE *out, kvm_error *
  * "claims"}; no advances (readers derive them).  Concatenating outputs of
  * several runs gives a valid input. */
 kvm_status kvm_report_write_jsonl(const kvm_eventset *set, FILE *out, kvm_error *err);
+/* The same lines appended to a caller's growable buffer: *pdata (malloc'd,
+ * or NULL with *plen = *pcap = 0) holds *plen bytes in *pcap; the function
+ * may realloc it and keeps it NUL-terminated.  For callers that write
+ * several sets' lines in an order of their own (kivumap extract --jobs).
+ * On failure (KVM_ERR_NOMEM) *plen is unchanged; the caller frees *pdata. */
+kvm_status kvm_report_append_jsonl(const kvm_eventset *set, char **pdata, size_t *plen,
+                                   size_t *pcap, kvm_error *err);
 
 /* Adds what a JSON or JSON Lines file written above holds to set (told apart
  * by the first non-blank line; "-" = stdin): articles, mentions, events with

@@ -44,7 +44,8 @@ int cli_fail(const kvm_error *err);
 /* Prints a command's usage text to stdout; returns 0. */
 int cli_print_help(const kvm_command *cmd);
 
-/* Option scanning for "--name VALUE" / "--name=VALUE" / "--flag".
+/* Option scanning for "--name VALUE" / "--name=VALUE" / "--flag"; a short
+ * option also takes "-nVALUE" ("-j4").
  * cli_match_option(argv, argc, &i, "--within", &value): returns 1 when argv[i]
  * is that option and sets *pvalue (advancing i past a separate value), -1
  * when the value is missing (prints a usage error), 0 otherwise. */

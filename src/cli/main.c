@@ -87,8 +87,13 @@ int cli_match_option(int argc, char **argv, int *pindex, const char *name, const
         *pvalue = arg + n + 1;
         return 1;
     }
-    if (arg[n] != '\0')
+    if (arg[n] != '\0') {
+        if (n == 2 && name[0] == '-' && name[1] != '-') {
+            *pvalue = arg + n; /* a short option's attached value: "-j4", "-oout.json" */
+            return 1;
+        }
         return 0;
+    }
     if (*pindex + 1 >= argc) {
         cli_error("option '%s' needs a value", name);
         return -1;

@@ -1,0 +1,370 @@
+/* kivumap extract --jsonl on several threads (see extract_jobs.h).
+ *
+ * Batches of lines go round a ring of slots.  Batch s lives in slot
+ * s % n_slots, so the main thread submits and writes in sequence order and
+ * the workers take the lowest ready sequence.  A slot moves FREE -> READY
+ * (main filled it) -> BUSY (a worker took it) -> DONE (its output is ready)
+ * -> FREE (main wrote it).  Memory is bounded by n_slots batches, whatever
+ * the input's length.  A worker stops a batch at the first failing line and
+ * keeps the output of the lines before it, so the main thread writes exactly
+ * what the one-thread path would have written before its error. */
+#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
+#include "extract_jobs.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+enum { SLOT_FREE, SLOT_READY, SLOT_BUSY, SLOT_DONE };
+
+/* A batch ends after this many articles or input bytes: large enough that
+ * the locking is noise, small enough that every worker gets work on short
+ * inputs. */
+#define BATCH_LINES 16
+#define BATCH_BYTES (64u * 1024u)
+#define SLOTS_PER_JOB 4
+
+typedef struct slot {
+    int state;
+    /* input: line buffers are kept from batch to batch (getline reuses them) */
+    char *lines[BATCH_LINES];
+    size_t caps[BATCH_LINES];
+    size_t lens[BATCH_LINES];
+    size_t line_nos[BATCH_LINES];
+    size_t n;
+    const char *name;
+    /* output */
+    char *out;
+    size_t out_len, out_cap;
+    size_t replaced;
+    int failed; /* err holds why; out has the lines before the failing one */
+    kvm_error err;
+} slot;
+
+typedef struct worker {
+    extract_jobs *pool;
+    pthread_t thread;
+    kvm_eventset *set;
+    kvm_mention_list mentions;
+} worker;
+
+struct extract_jobs {
+    extract_jobs_config config;
+    pthread_mutex_t lock;
+    pthread_cond_t work;  /* a slot became READY, or stopping */
+    pthread_cond_t done;  /* a slot became DONE */
+    slot *slots;
+    size_t n_slots;
+    unsigned long submitted; /* batches handed to the workers so far */
+    unsigned long taken;     /* batches a worker took */
+    unsigned long written;   /* batches the main thread is done with */
+    int cancel;              /* skip READY batches (an error stopped the run) */
+    int stopping;
+    worker *workers;
+    size_t n_workers;
+};
+
+unsigned extract_jobs_auto(void)
+{
+    long n = 0;
+#ifdef CPU_COUNT
+    cpu_set_t cpus;
+    if (sched_getaffinity(0, sizeof cpus, &cpus) == 0)
+        n = CPU_COUNT(&cpus);
+#endif
+    if (n <= 0)
+        n = sysconf(_SC_NPROCESSORS_ONLN);
+    if (n <= 0)
+        n = 1;
+    return n > 16 ? 16u : (unsigned)n;
+}
+
+static void append(slot *s, const char *data, size_t len)
+{
+    if (s->failed)
+        return;
+    if (len >= s->out_cap - s->out_len || !s->out) {
+        size_t cap = s->out_cap ? s->out_cap : 64 * 1024;
+        while (cap - s->out_len <= len) {
+            if (cap > ((size_t)-1) / 2) {
+                cap = 0;
+                break;
+            }
+            cap *= 2;
+        }
+        char *p = cap ? realloc(s->out, cap) : NULL;
+        if (!p) {
+            s->failed = 1;
+            kvm_error_set(&s->err, KVM_ERR_NOMEM, "out of memory");
+            return;
+        }
+        s->out = p;
+        s->out_cap = cap;
+    }
+    memcpy(s->out + s->out_len, data, len);
+    s->out_len += len;
+    s->out[s->out_len] = '\0';
+}
+
+/* One line: what process_article + the report write do on one thread. */
+static int run_line(worker *w, slot *s, size_t k)
+{
+    const extract_jobs_config *c = &w->pool->config;
+    kvm_article *article = NULL;
+    kvm_error *err = &s->err;
+    if (kvm_article_from_jsonl(s->lines[k], s->lens[k], s->name, s->line_nos[k], &article, err) !=
+        KVM_OK)
+        return -1;
+    if (c->has_date)
+        kvm_article_set_date(article, c->date);
+    s->replaced += kvm_article_replaced_count(article);
+    int rc = 0;
+    if (kvm_geoparse(c->parser, article, &w->mentions, err) != KVM_OK) {
+        rc = -1;
+    } else if (c->mentions_only) {
+        const char *text = kvm_article_text(article);
+        for (size_t m = 0; m < w->mentions.count && !s->failed; m++) {
+            const kvm_mention *mm = &w->mentions.items[m];
+            append(s, text + mm->start, mm->end - mm->start);
+            append(s, "\n", 1);
+        }
+    } else if (kvm_extract_events(article, &w->mentions, c->gaz, w->set, err) != KVM_OK ||
+               kvm_report_append_jsonl(w->set, &s->out, &s->out_len, &s->out_cap, err) !=
+                   KVM_OK) {
+        rc = -1;
+    }
+    kvm_eventset_clear(w->set);
+    kvm_article_free(article);
+    return rc;
+}
+
+static void run_batch(worker *w, slot *s)
+{
+    s->out_len = 0;
+    s->replaced = 0;
+    s->failed = 0;
+    for (size_t k = 0; k < s->n && !s->failed; k++)
+        if (run_line(w, s, k) != 0)
+            s->failed = 1;
+}
+
+static void *worker_main(void *arg)
+{
+    worker *w = arg;
+    extract_jobs *p = w->pool;
+    pthread_mutex_lock(&p->lock);
+    for (;;) {
+        while (!p->stopping && p->taken == p->submitted)
+            pthread_cond_wait(&p->work, &p->lock);
+        if (p->stopping && p->taken == p->submitted)
+            break;
+        slot *s = &p->slots[p->taken % p->n_slots];
+        p->taken++;
+        s->state = SLOT_BUSY;
+        int skip = p->cancel;
+        pthread_mutex_unlock(&p->lock);
+        if (skip)
+            s->out_len = 0;
+        else
+            run_batch(w, s);
+        pthread_mutex_lock(&p->lock);
+        s->state = SLOT_DONE;
+        pthread_cond_broadcast(&p->done);
+    }
+    pthread_mutex_unlock(&p->lock);
+    return NULL;
+}
+
+extract_jobs *extract_jobs_start(const extract_jobs_config *config, kvm_error *err)
+{
+    extract_jobs *p = calloc(1, sizeof *p);
+    if (!p) {
+        kvm_error_set(err, KVM_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    p->config = *config;
+    p->n_slots = (size_t)config->jobs * SLOTS_PER_JOB;
+    p->slots = calloc(p->n_slots, sizeof *p->slots);
+    p->workers = calloc(config->jobs, sizeof *p->workers);
+    if (!p->slots || !p->workers) {
+        free(p->slots);
+        free(p->workers);
+        free(p);
+        kvm_error_set(err, KVM_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    pthread_mutex_init(&p->lock, NULL);
+    pthread_cond_init(&p->work, NULL);
+    pthread_cond_init(&p->done, NULL);
+    for (size_t i = 0; i < config->jobs; i++) {
+        worker *w = &p->workers[i];
+        w->pool = p;
+        w->set = kvm_eventset_new();
+        if (!w->set) {
+            kvm_error_set(err, KVM_ERR_NOMEM, "out of memory");
+            extract_jobs_stop(p);
+            return NULL;
+        }
+        int e = pthread_create(&w->thread, NULL, worker_main, w);
+        if (e != 0) {
+            kvm_eventset_free(w->set);
+            kvm_error_set(err, KVM_ERR_IO, "cannot start worker thread %zu of %u: %s", i + 1,
+                          config->jobs, strerror(e));
+            extract_jobs_stop(p);
+            return NULL;
+        }
+        p->n_workers++;
+    }
+    return p;
+}
+
+void extract_jobs_stop(extract_jobs *p)
+{
+    if (!p)
+        return;
+    pthread_mutex_lock(&p->lock);
+    p->stopping = 1;
+    pthread_cond_broadcast(&p->work);
+    pthread_mutex_unlock(&p->lock);
+    for (size_t i = 0; i < p->n_workers; i++) {
+        pthread_join(p->workers[i].thread, NULL);
+        kvm_eventset_free(p->workers[i].set);
+        kvm_mention_list_free(&p->workers[i].mentions);
+    }
+    for (size_t i = 0; i < p->n_slots; i++) {
+        for (size_t k = 0; k < BATCH_LINES; k++)
+            free(p->slots[i].lines[k]);
+        free(p->slots[i].out);
+    }
+    pthread_cond_destroy(&p->done);
+    pthread_cond_destroy(&p->work);
+    pthread_mutex_destroy(&p->lock);
+    free(p->slots);
+    free(p->workers);
+    free(p);
+}
+
+/* Fills the slot with the next lines of in.  Returns 0 at a batch's end, 1
+ * at the input's end, -1 on a reading error or an over-long line (*err). */
+static int fill(slot *s, FILE *in, const char *path, const char *name, size_t *line_no,
+                kvm_error *err)
+{
+    size_t bytes = 0;
+    s->n = 0;
+    s->name = name;
+    while (s->n < BATCH_LINES && bytes < BATCH_BYTES) {
+        size_t k = s->n;
+        ssize_t got = getline(&s->lines[k], &s->caps[k], in);
+        if (got < 0) {
+            if (ferror(in)) {
+                kvm_error_set(err, KVM_ERR_IO, "cannot read '%s': %s", path, strerror(errno));
+                return -1;
+            }
+            return 1;
+        }
+        ++*line_no;
+        size_t len = (size_t)got, j = 0;
+        const char *line = s->lines[k];
+        while (j < len && (line[j] == ' ' || line[j] == '\t' || line[j] == '\r' || line[j] == '\n'))
+            j++;
+        if (j == len)
+            continue; /* blank */
+        if (len > KVM_ARTICLE_MAX_BYTES) {
+            kvm_error_set(err, KVM_ERR_LIMIT, "%s:%zu: line longer than %u bytes", name, *line_no,
+                          KVM_ARTICLE_MAX_BYTES);
+            return -1;
+        }
+        s->lens[k] = len;
+        s->line_nos[k] = *line_no;
+        s->n++;
+        bytes += len;
+    }
+    return 0;
+}
+
+/* Waits for batch number `seq` to be DONE. */
+static slot *wait_done(extract_jobs *p, unsigned long seq)
+{
+    slot *s = &p->slots[seq % p->n_slots];
+    pthread_mutex_lock(&p->lock);
+    while (s->state != SLOT_DONE)
+        pthread_cond_wait(&p->done, &p->lock);
+    pthread_mutex_unlock(&p->lock);
+    return s;
+}
+
+/* After an error: the batches still out are finished without work, and the
+ * ring is left empty for the next input. */
+static void drain(extract_jobs *p)
+{
+    pthread_mutex_lock(&p->lock);
+    p->cancel = 1;
+    pthread_mutex_unlock(&p->lock);
+    while (p->written < p->submitted) {
+        slot *s = wait_done(p, p->written);
+        s->state = SLOT_FREE;
+        p->written++;
+    }
+    pthread_mutex_lock(&p->lock);
+    p->cancel = 0;
+    pthread_mutex_unlock(&p->lock);
+}
+
+extract_jobs_result extract_jobs_run(extract_jobs *p, FILE *in, const char *path, const char *name,
+                                     FILE *out, size_t *replaced, int *write_errno, kvm_error *err)
+{
+    size_t line_no = 0;
+    int at_end = 0;
+    int read_failed = 0;
+    kvm_error read_err = {0};
+    *replaced = 0;
+    *write_errno = 0;
+    for (;;) {
+        /* keep every slot busy while there is input */
+        while (!at_end && p->submitted - p->written < p->n_slots) {
+            slot *s = &p->slots[p->submitted % p->n_slots];
+            int r = fill(s, in, path, name, &line_no, &read_err);
+            if (r != 0) {
+                at_end = 1;
+                read_failed = r < 0;
+            }
+            if (s->n == 0)
+                continue;
+            pthread_mutex_lock(&p->lock);
+            s->state = SLOT_READY;
+            p->submitted++;
+            pthread_cond_signal(&p->work);
+            pthread_mutex_unlock(&p->lock);
+        }
+        if (p->written == p->submitted)
+            break;
+        slot *s = wait_done(p, p->written);
+        *replaced += s->replaced;
+        errno = 0;
+        if (s->out_len && fwrite(s->out, 1, s->out_len, out) != s->out_len) {
+            *write_errno = errno ? errno : EIO;
+            s->state = SLOT_FREE;
+            p->written++;
+            drain(p);
+            return EXTRACT_JOBS_WRITE_FAILED;
+        }
+        if (s->failed) {
+            *err = s->err;
+            s->state = SLOT_FREE;
+            p->written++;
+            drain(p);
+            return EXTRACT_JOBS_FAILED;
+        }
+        s->state = SLOT_FREE;
+        p->written++;
+    }
+    if (read_failed) {
+        *err = read_err;
+        return EXTRACT_JOBS_FAILED;
+    }
+    return EXTRACT_JOBS_OK;
+}

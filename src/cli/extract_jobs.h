@@ -1,0 +1,49 @@
+/* kivumap extract --jsonl on several threads: the main thread reads lines
+ * into batches and writes the finished batches in input order; workers
+ * geoparse, extract and format.  The output is byte for byte what one
+ * thread writes (tests/cli/extract_jobs.sh checks it). */
+#ifndef KIVUMAP_CLI_EXTRACT_JOBS_H
+#define KIVUMAP_CLI_EXTRACT_JOBS_H
+
+#include <stdio.h>
+
+#include "kivumap/kivumap.h"
+
+typedef struct extract_jobs_config {
+    const kvm_gazetteer *gaz;
+    const kvm_geoparser *parser; /* shared: kvm_geoparse is thread-safe */
+    int has_date;                /* --date: overrides each line's date */
+    kvm_date date;
+    int mentions_only;           /* print the mention texts only (bench) */
+    unsigned jobs;               /* worker threads, >= 2 */
+} extract_jobs_config;
+
+typedef struct extract_jobs extract_jobs;
+
+/* Starts the workers.  NULL (err set) when out of memory or when threads
+ * cannot be created. */
+extract_jobs *extract_jobs_start(const extract_jobs_config *config, kvm_error *err);
+/* Stops and joins the workers; accepts NULL. */
+void extract_jobs_stop(extract_jobs *jobs);
+
+typedef enum extract_jobs_result {
+    EXTRACT_JOBS_OK = 0,
+    EXTRACT_JOBS_FAILED,      /* *err says why ("file:line: ..."); the lines before the
+                                 failing one were written */
+    EXTRACT_JOBS_WRITE_FAILED /* writing `out` failed; *write_errno says why */
+} extract_jobs_result;
+
+/* Runs one JSON Lines input (`path` as given, for reading errors; `name`
+ * for the lines' messages, "<stdin>" for "-") through the workers and
+ * writes one line per article to out, in input order, as the one-thread
+ * path does (blank lines skipped; a line over KVM_ARTICLE_MAX_BYTES is an
+ * error).  *replaced gets the invalid UTF-8 sequences replaced. */
+extract_jobs_result extract_jobs_run(extract_jobs *jobs, FILE *in, const char *path,
+                                     const char *name, FILE *out, size_t *replaced,
+                                     int *write_errno, kvm_error *err);
+
+/* The worker count for --jobs 0 (automatic): the CPUs this process may
+ * run on, at most 16. */
+unsigned extract_jobs_auto(void);
+
+#endif

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# kivumap extract --jsonl --jobs N: the threaded path writes exactly what the
+# one-thread path writes (same bytes, same messages, same exit code), on
+# long inputs that go round the batch ring many times, and stops at a bad
+# line with the lines before it written, as one thread does.
+set -u
+: "${KIVUMAP:?}" "${SRCDIR:?}"
+K=$KIVUMAP
+work=${BUILDDIR:-.}/cli_extract_jobs.tmp
+rm -rf "$work"; mkdir -p "$work"; cd "$work" || exit 1
+pass=0 fail=0
+. "$SRCDIR/tests/cli_lib.sh"
+
+# Input: the annotated corpus as JSON Lines, repeated so that there are far
+# more batches than slots (16 lines a batch, 4 slots a job), with blank
+# lines, a repeated id, a line without a date and one with invalid UTF-8.
+python3 - "$SRCDIR/tests/corpus" > in.jsonl <<'PY'
+import glob, json, os, sys
+files = sorted(glob.glob(os.path.join(sys.argv[1], "*.txt")))
+arts = []
+for f in files:
+    text = open(f, encoding="utf-8").read()
+    date = None
+    if text.startswith("date "):
+        date, text = text[5:15], text.split("\n", 1)[1]
+    arts.append((os.path.basename(f)[:-4], date, text))
+n = 0
+for rnd in range(12):
+    for name, date, text in arts:
+        n += 1
+        obj = {"id": name if n % 7 else "same-id", "text": text}
+        if date and n % 5:
+            obj["date"] = date
+        sys.stdout.write(json.dumps(obj) + "\n")
+        if n % 50 == 0:
+            sys.stdout.write("\n   \n")
+PY
+# one line with an invalid byte (kept as a raw byte inside the JSON string)
+printf '{"id":"bad-utf8","date":"2025-01-27","text":"M23 fighters seized Sake \xff after clashes near Goma."}\n' >> in.jsonl
+lines=$(grep -c '"text"' in.jsonl)
+[ "$lines" -gt 300 ] && ok || bad "input has only $lines articles"
+
+"$K" extract --jsonl -j 1 in.jsonl > one.jsonl 2> one.err; rc1=$?
+[ "$rc1" -eq 0 ] && ok || bad "-j 1 exit $rc1: $(cat one.err)"
+[ "$(grep -c . one.jsonl)" -eq "$lines" ] && ok || bad "-j 1 wrote $(grep -c . one.jsonl) lines for $lines"
+grep -qF "1 invalid UTF-8 sequence replaced" one.err && ok || bad "-j 1 warning: $(cat one.err)"
+for j in 2 3 4 8; do
+    "$K" extract --jsonl -j "$j" in.jsonl > "j$j.jsonl" 2> "j$j.err"; rc=$?
+    [ "$rc" -eq 0 ] && ok || bad "-j $j exit $rc"
+    cmp -s one.jsonl "j$j.jsonl" && ok || bad "-j $j output differs from -j 1"
+    cmp -s one.err "j$j.err" && ok || bad "-j $j stderr differs: $(cat "j$j.err")"
+done
+# default (one per CPU), attached value, --jobs=N, standard input, -o
+"$K" extract --jsonl in.jsonl > def.jsonl && cmp -s one.jsonl def.jsonl && ok || bad "default jobs"
+"$K" extract --jsonl -j3 in.jsonl > att.jsonl && cmp -s one.jsonl att.jsonl && ok || bad "-j3"
+"$K" extract --jsonl --jobs=2 - < in.jsonl > stdin.jsonl && cmp -s one.jsonl stdin.jsonl && ok ||
+    bad "--jobs=2 from stdin"
+"$K" extract --jsonl -j 4 -o out.jsonl in.jsonl && cmp -s one.jsonl out.jsonl && ok || bad "-o"
+[ -z "$(ls -a | grep '\.tmp\.')" ] && ok || bad "temporary file left: $(ls -a)"
+# --date and --mentions-only go through the workers too
+"$K" extract --jsonl -j 1 --date 2024-02-10 in.jsonl > d1.jsonl 2>/dev/null
+"$K" extract --jsonl -j 4 --date 2024-02-10 in.jsonl > d4.jsonl 2>/dev/null
+cmp -s d1.jsonl d4.jsonl && ok || bad "--date with -j 4"
+python3 -c '
+import json, sys
+dates = {json.loads(l)["date"] for l in open("d4.jsonl")}
+assert dates == {"2024-02-10"}, dates' && ok || bad "--date not applied by the workers"
+"$K" extract --jsonl -j 1 --mentions-only in.jsonl > m1.txt 2>/dev/null
+"$K" extract --jsonl -j 4 --mentions-only in.jsonl > m4.txt 2>/dev/null
+cmp -s m1.txt m4.txt && [ -s m1.txt ] && ok || bad "--mentions-only with -j 4"
+# two files in one run: per-file warnings in order
+"$K" extract --jsonl -j 1 in.jsonl in.jsonl > two1.jsonl 2> two1.err
+"$K" extract --jsonl -j 2 in.jsonl in.jsonl > two2.jsonl 2> two2.err
+cmp -s two1.jsonl two2.jsonl && cmp -s two1.err two2.err && ok || bad "two files"
+[ "$(grep -c 'replaced' two2.err)" -eq 2 ] && ok || bad "two files: warnings $(cat two2.err)"
+
+# A bad line in the middle: the lines before it are written, the error
+# names the line, exit 1, the same with any number of jobs.
+head -n 200 in.jsonl > broken.jsonl
+echo '{"id":"x","text":42}' >> broken.jsonl
+tail -n 100 in.jsonl >> broken.jsonl
+badline=$(grep -n '"text":42' broken.jsonl | cut -d: -f1)
+"$K" extract --jsonl -j 1 broken.jsonl > b1.jsonl 2> b1.err; r1=$?
+[ "$r1" -eq 1 ] && ok || bad "bad line -j 1: exit $r1"
+grep -qF "broken.jsonl:$badline" b1.err && ok || bad "bad line message: $(cat b1.err)"
+for j in 2 5; do
+    "$K" extract --jsonl -j "$j" broken.jsonl > "b$j.jsonl" 2> "b$j.err"; r=$?
+    [ "$r" -eq 1 ] && ok || bad "bad line -j $j: exit $r"
+    cmp -s b1.jsonl "b$j.jsonl" && ok || bad "bad line -j $j: output differs"
+    cmp -s b1.err "b$j.err" && ok || bad "bad line -j $j: stderr '$(cat "b$j.err")'"
+done
+[ "$(grep -c . b1.jsonl)" -eq "$(head -n "$badline" broken.jsonl | grep -c '"text": "')" ] && ok ||
+    bad "bad line: $(grep -c . b1.jsonl) lines written before it"
+# ... and with -o nothing is left behind
+"$K" extract --jsonl -j 4 -o never.jsonl broken.jsonl 2>/dev/null
+[ ! -e never.jsonl ] && [ -z "$(ls -a | grep '\.tmp\.')" ] && ok || bad "-o after a bad line"
+
+# The reader goes away (| head): exit 0, nothing on stderr.
+"$K" extract --jsonl -j 2 in.jsonl 2> head.err | head -n 3 > head.out
+rc=${PIPESTATUS[0]}
+[ "$rc" -eq 0 ] && [ ! -s head.err ] && [ "$(wc -l < head.out)" -eq 3 ] && ok ||
+    bad "| head: exit $rc, stderr '$(cat head.err)'"
+# A full disk: one line naming the output, exit 1.
+if [ -w /dev/full ]; then
+    run extract --jsonl -j 2 in.jsonl -o /dev/full
+    expect_rc 1 "-o /dev/full"
+    expect_err_has "cannot write '/dev/full'" "-o /dev/full"
+fi
+
+# Usage errors.
+for v in -1 abc 257 "" 2x; do
+    run extract --jsonl --jobs "$v" in.jsonl
+    expect_rc 2 "--jobs '$v'"
+    expect_err_has "bad --jobs '$v'" "--jobs '$v'"
+done
+run extract --jsonl -j 2 -j 3 in.jsonl
+expect_rc 2 "-j twice"
+expect_err_has "given twice" "-j twice"
+
+echo "cli_extract_jobs: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
