@@ -215,6 +215,7 @@ typedef struct source_list {
  * whether the current contents reference it. */
 typedef struct place_entry {
     kvm_place *copy;   /* in place_arena */
+    const kvm_place *src; /* what it was copied from */
     unsigned long long gen; /* the generation that last referenced it */
     size_t ref;        /* its index in places[] while gen == set->gen */
 } place_entry;
@@ -237,6 +238,9 @@ struct kvm_eventset {
         const kvm_place *src;
         size_t entry;
     } by_pointer[512];
+    /* kvm_eventset_trust_places: places in [stable_lo, stable_hi) do not
+     * change, so a by_pointer hit there needs no comparison. */
+    const kvm_place *stable_lo, *stable_hi;
     /* Static strings (mention methods) -> their interned copy, this
      * generation only. */
     struct {
@@ -439,6 +443,7 @@ static kvm_place *copy_place(kvm_eventset *set, const kvm_place *place, const ch
  * or brought back if needed); NULL on error (sticky). */
 static place_entry *intern_entry_slow(kvm_eventset *set, const kvm_place *place,
                                      place_entry *known);
+static place_entry *reference_entry(kvm_eventset *set, place_entry *e);
 
 static size_t pointer_slot(const void *p)
 {
@@ -455,6 +460,8 @@ static place_entry *intern_entry(kvm_eventset *set, const kvm_place *place)
     place_entry *known = NULL;
     if (set->by_pointer[k].src == place) {
         place_entry *e = &set->entries[set->by_pointer[k].entry];
+        if (e->src == place && place >= set->stable_lo && place < set->stable_hi)
+            return e->gen == set->gen ? e : reference_entry(set, e); /* trusted: no compare */
         /* the id decides, as in the slow path (a pointer may be reused) */
         if (strcmp(e->copy->id, place->id ? place->id : "") == 0) {
             if (e->gen == set->gen)
@@ -486,14 +493,9 @@ static place_entry *intern_entry_slow(kvm_eventset *set, const kvm_place *place,
     }
     if (e && e->gen == set->gen)
         return e; /* referenced already: the first copy wins */
-    if (kvm_grow((void **)&set->places, &set->places_cap, set->n_places + 1, sizeof *set->places) !=
-            0 ||
-        kvm_grow((void **)&set->place_mention_counts, &set->counts_cap, set->n_places + 1,
-                 sizeof *set->place_mention_counts) != 0) {
-        fail(set, KVM_ERR_NOMEM);
-        return NULL;
-    }
-    if (e && !same_place(e->copy, place)) {
+    if (e && same_place(e->copy, place))
+        return reference_entry(set, e);
+    if (e) {
         /* Kept from before a clear but different now: a fresh copy. */
         if (!slot) {
             len = strlen(id);
@@ -505,6 +507,7 @@ static place_entry *intern_entry_slow(kvm_eventset *set, const kvm_place *place,
             return NULL;
         }
         e->copy = copy;
+        e->src = place;
         slot->key = copy->id;
     } else if (!e) {
         if (tab_reserve(&set->place_ids) != 0 ||
@@ -526,6 +529,21 @@ static place_entry *intern_entry_slow(kvm_eventset *set, const kvm_place *place,
         set->place_ids.count++;
         e = &set->entries[set->n_entries++];
         e->copy = copy;
+        e->src = place;
+    }
+    return reference_entry(set, e);
+}
+
+/* Makes the current contents reference entry e (not referenced yet in
+ * this generation): appended to places[]. */
+static place_entry *reference_entry(kvm_eventset *set, place_entry *e)
+{
+    if (kvm_grow((void **)&set->places, &set->places_cap, set->n_places + 1, sizeof *set->places) !=
+            0 ||
+        kvm_grow((void **)&set->place_mention_counts, &set->counts_cap, set->n_places + 1,
+                 sizeof *set->place_mention_counts) != 0) {
+        fail(set, KVM_ERR_NOMEM);
+        return NULL;
     }
     e->gen = set->gen;
     e->ref = set->n_places;
@@ -533,6 +551,17 @@ static place_entry *intern_entry_slow(kvm_eventset *set, const kvm_place *place,
     set->place_mention_counts[set->n_places] = 0;
     set->n_places++;
     return e;
+}
+
+void kvm_eventset_trust_places(kvm_eventset *set, const kvm_gazetteer *gaz)
+{
+    if (!set)
+        return;
+    size_t n = kvm_gazetteer_count(gaz);
+    set->stable_lo = n ? kvm_gazetteer_place(gaz, 0) : NULL;
+    set->stable_hi = n ? set->stable_lo + n : NULL;
+    /* addresses cached before may have held other places */
+    memset(set->by_pointer, 0, sizeof set->by_pointer);
 }
 
 const kvm_place *kvm_eventset_intern_place(kvm_eventset *set, const kvm_place *place)

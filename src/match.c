@@ -120,6 +120,7 @@ size_t kvm_match_fold(const char *name, size_t len, char *out, size_t cap)
 {
     const unsigned char *s = (const unsigned char *)name;
     size_t o = 0;
+    const size_t room = cap > 0 ? cap - 1 : 0; /* bytes stored before the NUL */
     int pending_space = 0;
     for (size_t i = 0; i < len;) {
         unsigned char f1, f2;
@@ -138,7 +139,7 @@ size_t kvm_match_fold(const char *name, size_t len, char *out, size_t cap)
         if (f2)
             bytes[nb++] = f2;
         for (size_t k = 0; k < nb; k++) {
-            if (o + 1 < cap)
+            if (o < room)
                 out[o] = (char)bytes[k];
             o++;
         }
@@ -415,6 +416,8 @@ static int add_name(kvm_buf *pool, name_ref **prefs, size_t *pn, size_t *pcap, c
     if (flen == 0)
         return 0;
     if (flen >= sizeof small) {
+        if (flen > SIZE_MAX / 4) /* folding at most doubles a name: cannot happen */
+            return -1;
         char *big = malloc(flen + 1);
         if (!big)
             return -1;

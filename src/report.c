@@ -142,7 +142,7 @@ static char *w_key_room(writer *w, const char *key, size_t key_len, size_t extra
             else
                 w->first[w->depth] = 0;
         }
-        if (key) {
+        if (key && key_len > 0) {
             copy_bytes(p, key, key_len - 1); /* no space after the colon */
             p += key_len - 1;
         }

@@ -160,6 +160,12 @@ void kvm_eventset_clear(kvm_eventset *set);
  * return the first copy).  Returns the set's copy; NULL on error. */
 const kvm_place *kvm_eventset_intern_place(kvm_eventset *set, const kvm_place *place);
 
+/* Promises that gaz's places stay alive and unchanged while set is used:
+ * a place of gaz named again is then found by its address alone, without
+ * comparing its fields (the streaming extractor calls it once).  Places
+ * from elsewhere are compared as always. */
+void kvm_eventset_trust_places(kvm_eventset *set, const kvm_gazetteer *gaz);
+
 /* Adds an article and returns its index ((size_t)-1 on error). */
 size_t kvm_eventset_add_article(kvm_eventset *set, const char *name, kvm_date date);
 /* Adds a mention to an article; the text is the surface form. */

@@ -362,6 +362,7 @@ static int run_extract(const extract_options *opt)
         code = KVM_EXIT_FAILURE;
         goto done;
     }
+    kvm_eventset_trust_places(run.set, run.gaz);
     unsigned jobs = opt->jobs ? opt->jobs : extract_jobs_auto();
     if (opt->jsonl && jobs > 1) {
         extract_jobs_config config = {run.gaz, run.parser, opt->has_date, opt->date,

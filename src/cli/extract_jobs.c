@@ -209,6 +209,7 @@ extract_jobs *extract_jobs_start(const extract_jobs_config *config, kvm_error *e
             extract_jobs_stop(p);
             return NULL;
         }
+        kvm_eventset_trust_places(w->set, config->gaz);
         int e = pthread_create(&w->thread, NULL, worker_main, w);
         if (e != 0) {
             kvm_eventset_free(w->set);
