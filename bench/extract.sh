@@ -2,24 +2,27 @@
 # Workload "extract" (run by bench/run extract):
 #   a generated ~100 MiB corpus (bench/extract_match.c corpus: sentences
 #   written for the benchmark, gazetteer place names), as JSON Lines articles
-#   of ~4 KiB, timed three ways (CPU time, user + sys, output through a pipe;
-#   median of KVM_BENCH_RUNS runs, at most 3 here):
+#   of ~4 KiB.  Every command's output goes through a pipe to cat (GNU grep
+#   stops at the first match when it writes to /dev/null), the runs alternate
+#   between grep and kivumap, and the medians of KVM_BENCH_RUNS runs (at most
+#   5) are printed, wall-clock and CPU (user + sys, all threads):
 #     grep      grep -F -w -o -f names.txt on the plain text (names.txt = every
 #               name and alternate name of the bundled gazetteer)
+#     matcher   the name matcher alone (bench/extract_match.c match), CPU;
+#               target <= 1.0x grep
 #     mentions  kivumap extract --jsonl --mentions-only (read, geoparse, print
-#               the mention texts, as grep -o prints its matches); target <= 1.0x grep
+#               the mention texts, as grep -o prints its matches)
 #     full      kivumap extract --jsonl (mentions, resolution, events, JSON
-#               out); target <= 1.5x grep
+#               out) with its default worker threads, and with -j 1;
+#               target: full extract within 1.5x grep, wall-clock
 #   peak memory (/usr/bin/time -v) of `extract --jsonl` on the 100 MiB and on
-#   a 10 MiB corpus: equal (bounded by the largest article, not the corpus);
-#   and `extract --jsonl` with a 50,000-name gazetteer (the bundled one plus
-#   made-up villages) against the bundled one, on the 10 MiB corpus: target
-#   <= 1.5x.
+#   a 10 MiB corpus: equal (bounded by the batches in flight, not the
+#   corpus); and `extract --jsonl` with a 50,000-name gazetteer (the bundled
+#   one plus made-up villages) against the bundled one, on the same corpus:
+#   target <= 1.5x.
 set -euo pipefail
 : "${KIVUMAP:?run through bench/run}" "${BENCH_BUILD:?run through bench/run}"
 SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
-runs=${KVM_BENCH_RUNS:-3}
-[ "$runs" -gt 3 ] && runs=3
 mib=${KVM_BENCH_EXTRACT_MIB:-100}
 work=$BENCH_BUILD/bench-extract
 mkdir -p "$work"
@@ -58,35 +61,56 @@ if [ ! -s "$work/gaz50k.csv" ]; then
     sed -i '1i id,name,alt_names,kind,lat,lon,admin2,admin1,country,population,source' "$work/gaz50k.csv"
 fi
 
-# --- timing ----------------------------------------------------------------
-median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-time_cmd() { # prints the median CPU time (user + sys) of "$@": the machine is
-    # shared, and wall time measures the neighbours.  stdout goes through a
-    # pipe to cat, never straight to /dev/null: GNU grep stops at the first
-    # match when it writes to /dev/null.  Only "$@" is timed, not cat.
-    for _ in $(seq "$runs"); do
-        { /usr/bin/time -f "%U %S" -o "$work/t" "$@" 2> /dev/null || true; } | cat > /dev/null
-        awk '{ printf "%.2f\n", $1 + $2 }' "$work/t"
-    done | median
-}
 peak_kib() { /usr/bin/time -v "$@" 2>&1 > "$work/out" | awk -F: '/Maximum resident/ { gsub(/ /, "", $2); print $2 }'; }
 
-c="$work/corpus$mib"
-t_grep=$(time_cmd grep -F -w -o -f "$work/names.txt" "$c.txt")
-t_ment=$(time_cmd "$KIVUMAP" extract --jsonl --mentions-only "$c.jsonl")
-t_full=$(time_cmd "$KIVUMAP" extract --jsonl "$c.jsonl")
+# --- timing ----------------------------------------------------------------
+runs=${KVM_BENCH_RUNS:-5}
+[ "$runs" -gt 5 ] && runs=5
+median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+# run NAME CMD...: one timed run, output piped to cat; appends "wall cpu" to
+# $work/t.NAME.  Only CMD is timed, not cat.
+run() {
+    local name=$1
+    shift
+    { /usr/bin/time -f "%e %U %S" -o "$work/t" "$@" 2> /dev/null || true; } | cat > /dev/null
+    awk '{ printf "%.2f %.2f\n", $1, $2 + $3 }' "$work/t" >> "$work/t.$name"
+}
+wall() { cut -d' ' -f1 "$work/t.$1" | median; }
+cpu() { cut -d' ' -f2 "$work/t.$1" | median; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+
+c="$work/corpus$mib"
+rm -f "$work"/t.*
+for _ in $(seq "$runs"); do
+    run grep grep -F -w -o -f "$work/names.txt" "$c.txt"
+    run full "$KIVUMAP" extract --jsonl "$c.jsonl"
+    run grep2 grep -F -w -o -f "$work/names.txt" "$c.txt"
+    run mentions "$KIVUMAP" extract --jsonl --mentions-only "$c.jsonl"
+    run full1 "$KIVUMAP" extract --jsonl -j 1 "$c.jsonl"
+done
+cat "$work/t.grep2" >> "$work/t.grep"
+t_match=$(for _ in $(seq "$runs"); do
+    "$helper" match "$gaz" "$c.txt" | awk '/^corpus/ { print $8 }'
+done | median)
+jobs=$(nproc 2> /dev/null || echo "?")
+gw=$(wall grep) gc=$(cpu grep)
 size=$(du -m "$c.txt" | cut -f1)
-echo "corpus: ${size} MiB, $(wc -l < "$c.jsonl") articles, $(wc -l < "$work/names.txt") names"
-echo "grep -F -w -o -f names.txt     ${t_grep} s"
-echo "extract --mentions-only        ${t_ment} s  ($(ratio "$t_ment" "$t_grep")x grep, target <= 1.0x)"
-echo "extract (full)                 ${t_full} s  ($(ratio "$t_full" "$t_grep")x grep, target <= 1.5x)"
+echo "corpus: ${size} MiB, $(wc -l < "$c.jsonl") articles, $(wc -l < "$work/names.txt") names; $jobs CPUs"
+echo "                                      wall      CPU     wall ratio  CPU ratio"
+line() { printf "%-36s %5s s  %5s s   %5sx     %5sx   %s\n" "$1" "$2" "$3" "$(ratio "$2" "$gw")" "$(ratio "$3" "$gc")" "$4"; }
+line "grep -F -w -o -f names.txt" "$gw" "$gc" ""
+printf "%-36s     -    %5s s       -      %5sx   %s\n" "name matcher alone (CPU)" "$t_match" "$(ratio "$t_match" "$gc")" "target <= 1.0x"
+line "extract --jsonl --mentions-only" "$(wall mentions)" "$(cpu mentions)" ""
+line "extract --jsonl (default jobs)" "$(wall full)" "$(cpu full)" "target <= 1.5x (wall)"
+line "extract --jsonl -j 1" "$(wall full1)" "$(cpu full1)" ""
 
 m_big=$(peak_kib "$KIVUMAP" extract --jsonl "$c.jsonl")
 m_small=$(peak_kib "$KIVUMAP" extract --jsonl "$work/corpus10.jsonl")
 echo "peak memory --jsonl: ${mib} MiB corpus ${m_big} KiB, 10 MiB corpus ${m_small} KiB"
 
-t_norm=$(time_cmd "$KIVUMAP" extract --jsonl "$work/corpus10.jsonl")
-t_50k=$(time_cmd "$KIVUMAP" extract --jsonl --gazetteer "$work/gaz50k.csv" "$work/corpus10.jsonl")
+rm -f "$work"/t.*
+for _ in $(seq "$runs"); do
+    run big "$KIVUMAP" extract --jsonl --gazetteer "$work/gaz50k.csv" "$c.jsonl"
+done
 rm -f "$work/out"
-echo "10 MiB corpus: bundled gazetteer ${t_norm} s, +$(($(wc -l < "$work/gaz50k.csv") - 1)) rows (50k names) ${t_50k} s ($(ratio "$t_50k" "$t_norm")x, target <= 1.5x)"
+echo "+$(($(wc -l < "$work/gaz50k.csv") - 1)) rows (50k names): extract --jsonl $(wall big) s wall, $(cpu big) s CPU ($(ratio "$(wall big)" "$(wall full)")x wall, $(ratio "$(cpu big)" "$(cpu full)")x CPU of the bundled gazetteer; target <= 1.5x)"

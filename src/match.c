@@ -39,6 +39,8 @@ struct kvm_matcher {
     uint8_t ascii_fold[128];
     uint8_t ascii_flags[128];
     uint8_t ascii_class[128]; /* class_of[ascii_fold[b]] */
+    int blocks_ok; /* ASCII letters and digits are exactly the CH_ALNUM bytes,
+                      so words can be found 64 bytes at a time */
     /* Prefix filter: most words of a text share no three-letter prefix
      * with any name.  alnum_index maps a byte to 0..35 for ASCII letters
      * and digits (case folded), PREFIX_OTHER otherwise; prefix3 has bit
@@ -269,6 +271,10 @@ static void init_ascii_tables(kvm_matcher *m)
         if (flags & CH_ALNUM)
             m->alnum_index[b] = (uint8_t)alnum_index_of(f1);
     }
+    m->blocks_ok = 1;
+    for (unsigned b = 0; b < 128; b++)
+        if (((m->ascii_flags[b] & CH_ALNUM) != 0) != ascii_is_alnum((unsigned char)b))
+            m->blocks_ok = 0;
 }
 
 static void set_bit(uint8_t *bits, uint32_t key)
@@ -714,71 +720,135 @@ static int walk(const kvm_matcher *m, const unsigned char *s, size_t len, size_t
     return found;
 }
 
+/* The prefix filters for the word starting at s[p]: 0 when its first
+ * letters start no name (most words), so the trie is not walked. */
+static inline int word_may_match(const kvm_matcher *m, const unsigned char *s, size_t len,
+                                 size_t p)
+{
+    if (len - p < 3)
+        return 1;
+    unsigned a = m->alnum_index[s[p]], b1 = m->alnum_index[s[p + 1]], c = m->alnum_index[s[p + 2]];
+    if (a == PREFIX_OTHER || b1 == PREFIX_OTHER || c == PREFIX_OTHER)
+        return 1;
+    uint32_t key = (a * 36u + b1) * 36u + c;
+    if (!get_bit(m->prefix3, key))
+        return 0;
+    /* the fourth: a letter or digit, or (ASCII, or the end) a word of
+     * exactly three */
+    unsigned char next = len - p > 3 ? s[p + 3] : ' ';
+    unsigned d = m->alnum_index[next];
+    if (d != PREFIX_OTHER)
+        return get_bit(m->prefix4, prefix4_hash(m, key * 36u + d));
+    if (next < 0x80)
+        return get_bit(m->word3, key);
+    return 1;
+}
+
+/* The end of the word whose letters or digits continue at s[p] (ASCII or
+ * not). */
+static inline size_t word_rest_end(const kvm_matcher *m, const unsigned char *s, size_t p,
+                                   size_t len)
+{
+    p = ascii_word_end(s, p, len);
+    while (p < len) {
+        unsigned char b = s[p];
+        if (b < 0x80) {
+            if (!(m->ascii_flags[b] & CH_ALNUM))
+                break;
+            p++;
+        } else {
+            unsigned char f1, f2;
+            unsigned cflags;
+            size_t n = read_folded(NULL, s + p, len - p, &f1, &f2, &cflags);
+            if (!(cflags & CH_ALNUM))
+                break;
+            p += n;
+        }
+    }
+    return p;
+}
+
+#if defined(__SSE2__) && defined(__GNUC__)
+#define MATCH_BLOCKS 1
+/* For s[0..64): bit i of *palnum set when s[i] is an ASCII letter or digit;
+ * returns the bits of the bytes >= 0x80. */
+static inline uint64_t classify64(const unsigned char *s, uint64_t *palnum)
+{
+    uint64_t alnum = 0, high = 0;
+    for (unsigned k = 0; k < 4; k++) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + 16 * k));
+        __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
+        __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)),
+                                       _mm_cmplt_epi8(lower, _mm_set1_epi8('z' + 1)));
+        __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+                                      _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+        alnum |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(letter, digit)) << (16 * k);
+        high |= (uint64_t)(unsigned)_mm_movemask_epi8(v) << (16 * k);
+    }
+    *palnum = alnum;
+    return high;
+}
+#endif
+
 int kvm_matcher_next(const kvm_matcher *m, const char *text, size_t len, size_t *ppos,
                      unsigned flags, kvm_match *pmatch)
 {
     const unsigned char *s = (const unsigned char *)text;
     size_t p = *ppos;
+    /* 1 when a word goes on at s[p] that was started (and tried) before p */
+    int in_word = 0;
     while (p < len) {
-        unsigned char b = s[p];
-        if (b < 0x80) {
-            if (!(m->ascii_flags[b] & CH_ALNUM)) {
-                p++;
-                continue;
-            }
-        } else {
-            unsigned char f1, f2;
-            unsigned cflags;
-            size_t n = read_folded(NULL, s + p, len - p, &f1, &f2, &cflags);
-            if (!(cflags & CH_ALNUM)) {
-                p += n;
-                continue;
-            }
-        }
-        /* A word starts at p.  When its first letters are ASCII letters or
-         * digits that start no name, skip it without walking the trie. */
-        int may_match = 1;
-        if (len - p >= 3) {
-            unsigned a = m->alnum_index[s[p]], b1 = m->alnum_index[s[p + 1]],
-                     c = m->alnum_index[s[p + 2]];
-            if (a != PREFIX_OTHER && b1 != PREFIX_OTHER && c != PREFIX_OTHER) {
-                uint32_t key = (a * 36u + b1) * 36u + c;
-                if (!get_bit(m->prefix3, key)) {
-                    may_match = 0;
-                } else {
-                    /* the fourth: a letter or digit, or (ASCII, or the end)
-                     * a word of exactly three */
-                    unsigned char next = len - p > 3 ? s[p + 3] : ' ';
-                    unsigned d = m->alnum_index[next];
-                    if (d != PREFIX_OTHER)
-                        may_match = get_bit(m->prefix4, prefix4_hash(m, key * 36u + d));
-                    else if (next < 0x80)
-                        may_match = get_bit(m->word3, key);
+#ifdef MATCH_BLOCKS
+        /* Plain ASCII, 64 bytes at a time: the word starts are the letters
+         * and digits that follow something else, and each is tried as the
+         * byte loop below would (same filters, same walk). */
+        if (m->blocks_ok && !(flags & KVM_MATCH_BYTEWISE)) {
+            while (len - p >= 64) {
+                uint64_t alnum;
+                if (classify64(s + p, &alnum) != 0)
+                    break; /* a non-ASCII byte: this block byte by byte */
+                uint64_t starts = alnum & ~((alnum << 1) | (uint64_t)in_word);
+                while (starts) {
+                    size_t w = p + (size_t)__builtin_ctzll(starts);
+                    if (word_may_match(m, s, len, w) && walk(m, s, len, w, flags, pmatch)) {
+                        *ppos = pmatch->end;
+                        return 1;
+                    }
+                    starts &= starts - 1;
                 }
-                if (!may_match)
-                    p += 3;
+                in_word = (int)(alnum >> 63);
+                p += 64;
             }
         }
-        if (may_match && walk(m, s, len, p, flags, pmatch)) {
-            *ppos = pmatch->end;
-            return 1;
+#endif
+        /* Byte by byte, up to the end of this block (or of the text). */
+        size_t stop = len - p > 64 ? p + 64 : len;
+        if (in_word) {
+            p = word_rest_end(m, s, p, len);
+            in_word = 0;
         }
-        /* Skip the rest of the word. */
-        p = ascii_word_end(s, p, len);
-        while (p < len) {
-            b = s[p];
+        while (p < stop) {
+            unsigned char b = s[p];
             if (b < 0x80) {
-                if (!(m->ascii_flags[b] & CH_ALNUM))
-                    break;
-                p++;
+                if (!(m->ascii_flags[b] & CH_ALNUM)) {
+                    p++;
+                    continue;
+                }
             } else {
                 unsigned char f1, f2;
                 unsigned cflags;
                 size_t n = read_folded(NULL, s + p, len - p, &f1, &f2, &cflags);
-                if (!(cflags & CH_ALNUM))
-                    break;
-                p += n;
+                if (!(cflags & CH_ALNUM)) {
+                    p += n;
+                    continue;
+                }
             }
+            /* A word starts at p. */
+            if (word_may_match(m, s, len, p) && walk(m, s, len, p, flags, pmatch)) {
+                *ppos = pmatch->end;
+                return 1;
+            }
+            p = word_rest_end(m, s, p, len);
         }
     }
     *ppos = len;

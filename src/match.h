@@ -31,7 +31,10 @@ typedef struct kvm_match {
 enum {
     /* Accept a match only if its original text has an uppercase letter:
      * "Sake" the town, not "for the sake of". */
-    KVM_MATCH_NEED_CAPITAL = 1u << 0
+    KVM_MATCH_NEED_CAPITAL = 1u << 0,
+    /* Find words one byte at a time only (the reference for the 64-byte
+     * path's tests; same results, slower). */
+    KVM_MATCH_BYTEWISE = 1u << 1
 };
 
 /* Builds the matcher over every name and alt name of gaz (place indices

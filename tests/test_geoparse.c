@@ -3,6 +3,7 @@
  * our own with a small test gazetteer (tests/geoparse/places.csv), and the
  * seed articles against SEEDS-EXPECTED.md with the bundled gazetteer. */
 #define _POSIX_C_SOURCE 200809L
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -371,9 +372,112 @@ static void test_seeds(void)
     kvm_gazetteer_free(gaz);
 }
 
+/* The 64-byte word finder (kvm_matcher_next's plain-ASCII path) against
+ * the byte-by-byte one (KVM_MATCH_BYTEWISE): the same matches, in the same
+ * order, on texts made of gazetteer names (lower, upper and title case),
+ * ordinary words, digits, punctuation and non-ASCII letters placed around
+ * the 64-byte block edges. */
+static uint64_t rng = 0x2545F4914F6CDD1Dull;
+static unsigned rnd(unsigned n)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return (unsigned)(rng % n);
+}
+
+static void test_matcher_blocks(void)
+{
+    kvm_error err = {0};
+    kvm_gazetteer *gaz = kvm_gazetteer_new();
+    CHECK(gaz && kvm_gazetteer_load_bundled(gaz, &err) == KVM_OK);
+    kvm_matcher *m = NULL;
+    CHECK(gaz && kvm_matcher_new(gaz, &m, &err) == KVM_OK);
+    if (!m) {
+        kvm_gazetteer_free(gaz);
+        return;
+    }
+    static const char *const filler[] = {
+        "the", "of", "fighters", "sake", "took", "80km", "km80", "2025", "1,200", "x",
+        "-", "\xE2\x80\x99s", "\xC3\xA9t\xC3\xA9", "Kasa\xC3\xAF", "(", ").", "\n\n", "  ",
+        "goma", "GOMA", "Nord-Kivu", "\xE2\x80\x94", "a1b2c3d4e5f6g7h8i9j0k1l2m3", "M23",
+        /* names glued to letters: a block edge inside must not start a word */
+        "xGoma", "qqKivu", "abcdefBeni", "zMasisi\xC3\xA9", "\xC3\xA9Goma", "9Goma"};
+    size_t n_fill = sizeof filler / sizeof filler[0];
+    size_t n_places = kvm_gazetteer_count(gaz);
+    char text[4096];
+    size_t total = 0, differ = 0;
+    for (int round = 0; round < 3000; round++) {
+        size_t len = 0;
+        while (len < 600) {
+            const char *w;
+            char cased[128];
+            if (rnd(3) == 0) {
+                const kvm_place *p = kvm_gazetteer_place(gaz, rnd((unsigned)n_places));
+                w = p->name;
+                unsigned mode = rnd(4);
+                size_t k = 0;
+                for (; w[k] && k + 1 < sizeof cased; k++) {
+                    char c = w[k];
+                    if (mode == 1 && c >= 'A' && c <= 'Z')
+                        c = (char)(c + 32);
+                    else if (mode == 2 && c >= 'a' && c <= 'z')
+                        c = (char)(c - 32);
+                    cased[k] = c;
+                }
+                cased[k] = '\0';
+                w = cased;
+            } else {
+                w = filler[rnd((unsigned)n_fill)];
+            }
+            size_t wl = strlen(w);
+            int plain = 1;
+            for (size_t k = 0; k < wl; k++)
+                plain &= (unsigned char)w[k] < 0x80;
+            if (!plain && round % 4 != 0)
+                continue; /* mostly plain ASCII: the 64-byte path's input */
+            if (len + wl + 2 >= sizeof text)
+                break;
+            memcpy(text + len, w, wl);
+            len += wl;
+            text[len++] = rnd(5) == 0 ? ',' : ' ';
+        }
+        /* the scans start at 0 and at a few offsets inside words */
+        for (size_t start = 0; start < 64; start += 1 + rnd(9)) {
+            size_t pa = start, pb = start;
+            kvm_match a, b;
+            for (;;) {
+                int ra = kvm_matcher_next(m, text, len, &pa, KVM_MATCH_NEED_CAPITAL, &a);
+                int rb = kvm_matcher_next(m, text, len, &pb,
+                                          KVM_MATCH_NEED_CAPITAL | KVM_MATCH_BYTEWISE, &b);
+                if (ra != rb || (ra && (a.start != b.start || a.end != b.end ||
+                                        a.entry != b.entry))) {
+                    differ++;
+                    break;
+                }
+                if (!ra)
+                    break;
+                total++;
+            }
+        }
+    }
+    /* a name glued to a word that crosses a block edge is not a match */
+    memset(text, 'x', 64);
+    memcpy(text + 64, "Goma", 4);
+    memset(text + 68, ' ', 100);
+    size_t pos = 0;
+    kvm_match one;
+    CHECK(kvm_matcher_next(m, text, 168, &pos, KVM_MATCH_NEED_CAPITAL, &one) == 0);
+    CHECK_MSG(differ == 0, "%zu texts where the 64-byte path differs", differ);
+    CHECK_MSG(total > 50000, "only %zu matches compared", total);
+    kvm_matcher_free(m);
+    kvm_gazetteer_free(gaz);
+}
+
 int main(void)
 {
     test_matcher();
+    test_matcher_blocks();
     test_cases();
     test_seeds();
     return test_report("geoparse");
