@@ -12,7 +12,7 @@ pass=0 fail=0
 . "$SRCDIR/tests/cli_lib.sh"
 
 # Input: the annotated corpus as JSON Lines, repeated so that there are far
-# more batches than slots (16 lines a batch, 4 slots a job), with blank
+# more batches than slots (16 lines a batch, 16 slots a job, at most 64), with blank
 # lines, a repeated id, a line without a date and one with invalid UTF-8.
 python3 - "$SRCDIR/tests/corpus" > in.jsonl <<'PY'
 import glob, json, os, sys
@@ -25,7 +25,7 @@ for f in files:
         date, text = text[5:15], text.split("\n", 1)[1]
     arts.append((os.path.basename(f)[:-4], date, text))
 n = 0
-for rnd in range(12):
+for rnd in range(40):
     for name, date, text in arts:
         n += 1
         obj = {"id": name if n % 7 else "same-id", "text": text}
