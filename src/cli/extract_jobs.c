@@ -294,6 +294,27 @@ static int fill(slot *s, FILE *in, const char *path, const char *name, size_t *l
     return 0;
 }
 
+/* Writes a finished batch straight to out's descriptor: the batches are
+ * large, and going through stdio would copy most of their bytes once more.
+ * 0, or -1 with errno set. */
+static int write_batch(FILE *out, const char *data, size_t len)
+{
+    if (fflush(out) != 0)
+        return -1;
+    int fd = fileno(out);
+    while (len > 0) {
+        ssize_t n = write(fd, data, len);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        data += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
 /* Waits for batch number `seq` to be DONE. */
 static slot *wait_done(extract_jobs *p, unsigned long seq)
 {
@@ -353,7 +374,7 @@ extract_jobs_result extract_jobs_run(extract_jobs *p, FILE *in, const char *path
         slot *s = wait_done(p, p->written);
         *replaced += s->replaced;
         errno = 0;
-        if (s->out_len && fwrite(s->out, 1, s->out_len, out) != s->out_len) {
+        if (s->out_len && write_batch(out, s->out, s->out_len) != 0) {
             *write_errno = errno ? errno : EIO;
             s->state = SLOT_FREE;
             p->written++;
