@@ -61,6 +61,8 @@ typedef struct extract_run {
     kvm_eventset *set;
     kvm_mention_list mentions;
     extract_jobs *pool; /* --jsonl with more than one job */
+    char *lines;        /* --jsonl -j 1: output lines not written yet */
+    size_t lines_len, lines_cap;
     FILE *out;
     const char *out_name; /* -o FILE, or NULL for standard output */
     int write_reported;   /* a failed write was reported (or the reader went away) */
@@ -233,6 +235,10 @@ static int process_jsonl_file(extract_run *run, const char *path)
         return KVM_EXIT_FAILURE;
     }
     const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    /* large reads: 4 KiB ones cost a system call each (glibc ignores the
+     * size unless it is given the buffer; one file is read at a time) */
+    static char in_buffer[1024 * 1024];
+    setvbuf(fp, in_buffer, _IOFBF, sizeof in_buffer);
     if (run->pool) {
         kvm_error err = {0};
         int write_errno = 0;
@@ -259,6 +265,14 @@ static int process_jsonl_file(extract_run *run, const char *path)
     size_t line_no = 0;
     int code = KVM_EXIT_OK;
     kvm_error err = {0};
+    /* the lines go out in blocks of ~256 KiB; what is held is written
+     * before any message about a later line */
+#define FLUSH_LINES()                                                                          \
+    do {                                                                                       \
+        if (run->lines_len && extract_write_all(run->out, run->lines, run->lines_len) != 0)  \
+            code = write_failed(run, NULL, errno);                                             \
+        run->lines_len = 0;                                                                    \
+    } while (0)
     while ((got = getline(&line, &cap, fp)) >= 0) {
         line_no++;
         size_t len = (size_t)got;
@@ -268,29 +282,47 @@ static int process_jsonl_file(extract_run *run, const char *path)
         if (k == len)
             continue;
         if (len > KVM_ARTICLE_MAX_BYTES) {
-            cli_error("%s:%zu: line longer than %u bytes", name, line_no, KVM_ARTICLE_MAX_BYTES);
-            code = KVM_EXIT_FAILURE;
+            FLUSH_LINES();
+            if (code == KVM_EXIT_OK) {
+                cli_error("%s:%zu: line longer than %u bytes", name, line_no,
+                          KVM_ARTICLE_MAX_BYTES);
+                code = KVM_EXIT_FAILURE;
+            }
             break;
         }
         kvm_article *article = NULL;
         if (kvm_article_from_jsonl(line, len, name, line_no, &article, &err) != KVM_OK ||
             process_article(run, article, &err) != KVM_OK) {
             kvm_article_free(article);
-            code = cli_fail(&err);
+            FLUSH_LINES();
+            if (code == KVM_EXIT_OK)
+                code = cli_fail(&err);
             break;
         }
         kvm_article_free(article);
-        if (!run->opt->mentions_only &&
-            kvm_report_write_jsonl(run->set, run->out, &err) != KVM_OK) {
-            code = write_failed(run, &err, errno);
-            break;
+        if (!run->opt->mentions_only) {
+            if (kvm_report_append_jsonl(run->set, &run->lines, &run->lines_len, &run->lines_cap,
+                                        &err) != KVM_OK) {
+                FLUSH_LINES();
+                if (code == KVM_EXIT_OK)
+                    code = cli_fail(&err);
+                break;
+            }
+            if (run->lines_len >= 256 * 1024) {
+                FLUSH_LINES();
+                if (code != KVM_EXIT_OK)
+                    break;
+            }
         }
         kvm_eventset_clear(run->set);
     }
+    if (code == KVM_EXIT_OK)
+        FLUSH_LINES();
     if (code == KVM_EXIT_OK && ferror(fp)) {
         cli_error("cannot read '%s': %s", path, strerror(errno));
         code = KVM_EXIT_FAILURE;
     }
+#undef FLUSH_LINES
     free(line);
     if (fp != stdin)
         fclose(fp);
@@ -377,8 +409,10 @@ static int run_extract(const extract_options *opt)
         code = cli_fail(&err);
         goto done;
     }
-    /* large writes: a pipe costs per write(2), and the JSON is large */
-    setvbuf(out.fp, NULL, _IOFBF, 256 * 1024);
+    /* large writes: a pipe costs per write(2), and the JSON is large (the
+     * buffer must outlive the stream: standard output is flushed at exit) */
+    static char out_buffer[256 * 1024];
+    setvbuf(out.fp, out_buffer, _IOFBF, sizeof out_buffer);
     run.out = out.fp;
     run.out_name = out.is_stdout ? NULL : opt->output;
     int progress = opt->n_files > 1 && cli_stderr_is_tty();
@@ -403,6 +437,7 @@ static int run_extract(const extract_options *opt)
     }
 done:
     extract_jobs_stop(run.pool);
+    free(run.lines);
     kvm_mention_list_free(&run.mentions);
     kvm_eventset_free(run.set);
     kvm_geoparser_free(run.parser);

@@ -294,10 +294,7 @@ static int fill(slot *s, FILE *in, const char *path, const char *name, size_t *l
     return 0;
 }
 
-/* Writes a finished batch straight to out's descriptor: the batches are
- * large, and going through stdio would copy most of their bytes once more.
- * 0, or -1 with errno set. */
-static int write_batch(FILE *out, const char *data, size_t len)
+int extract_write_all(FILE *out, const char *data, size_t len)
 {
     if (fflush(out) != 0)
         return -1;
@@ -374,7 +371,7 @@ extract_jobs_result extract_jobs_run(extract_jobs *p, FILE *in, const char *path
         slot *s = wait_done(p, p->written);
         *replaced += s->replaced;
         errno = 0;
-        if (s->out_len && write_batch(out, s->out, s->out_len) != 0) {
+        if (s->out_len && extract_write_all(out, s->out, s->out_len) != 0) {
             *write_errno = errno ? errno : EIO;
             s->state = SLOT_FREE;
             p->written++;

@@ -42,6 +42,11 @@ extract_jobs_result extract_jobs_run(extract_jobs *jobs, FILE *in, const char *p
                                      const char *name, FILE *out, size_t *replaced,
                                      int *write_errno, kvm_error *err);
 
+/* Writes data straight to out's descriptor (after flushing what out
+ * holds): the JSON Lines blocks are large, and stdio would copy most of
+ * their bytes once more.  0, or -1 with errno set. */
+int extract_write_all(FILE *out, const char *data, size_t len);
+
 /* The worker count for --jobs 0 (automatic): the CPUs this process may
  * run on, at most 16. */
 unsigned extract_jobs_auto(void);
