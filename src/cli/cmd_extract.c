@@ -1,8 +1,9 @@
 /* kivumap extract: articles -> places, events and stated distances (JSON,
  * JSON Lines, ACLED-style CSV or GeoJSON).  The pipeline of DESIGN §1:
  * read -> geoparse -> extract events -> merge duplicates -> write. */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* F_SETPIPE_SZ */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -413,6 +414,10 @@ static int run_extract(const extract_options *opt)
      * buffer must outlive the stream: standard output is flushed at exit) */
     static char out_buffer[256 * 1024];
     setvbuf(out.fp, out_buffer, _IOFBF, sizeof out_buffer);
+#ifdef F_SETPIPE_SZ
+    if (out.is_stdout)
+        (void)fcntl(fileno(out.fp), F_SETPIPE_SZ, 1024 * 1024);
+#endif
     run.out = out.fp;
     run.out_name = out.is_stdout ? NULL : opt->output;
     int progress = opt->n_files > 1 && cli_stderr_is_tty();
