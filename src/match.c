@@ -20,9 +20,11 @@
 struct kvm_matcher {
     /* Trie, breadth-first: node 0 is the root. */
     uint32_t *first_child; /* index of the first child */
-    uint16_t *n_children;
+    uint8_t *n_children;  /* at most one per class, and classes fit a byte */
     uint8_t *node_class;  /* class of the edge into the node */
     uint32_t *node_entry; /* name entry ending here, or NO_ENTRY */
+    uint8_t *has_entry;   /* bit per node: node_entry != NO_ENTRY (a walk tests
+                             this small bitset, not the larger array, at each step) */
     size_t n_nodes;
     /* Folded byte -> class (0 = in no name). */
     uint8_t class_of[256];
@@ -324,7 +326,9 @@ static int flatten(kvm_matcher *m, const build_trie *t)
     m->n_children = kvm_alloc_array(n, sizeof *m->n_children);
     m->node_class = kvm_alloc_array(n, sizeof *m->node_class);
     m->node_entry = kvm_alloc_array(n, sizeof *m->node_entry);
-    if (!order || !m->first_child || !m->n_children || !m->node_class || !m->node_entry) {
+    m->has_entry = calloc((n + 7) / 8, 1);
+    if (!order || !m->first_child || !m->n_children || !m->node_class || !m->node_entry ||
+        !m->has_entry) {
         free(order);
         return -1;
     }
@@ -335,9 +339,11 @@ static int flatten(kvm_matcher *m, const build_trie *t)
         m->first_child[head] = (uint32_t)tail;
         m->node_class[head] = t->cls[old];
         m->node_entry[head] = t->entry[old];
+        if (t->entry[old] != NO_ENTRY)
+            set_bit(m->has_entry, (uint32_t)head);
         for (uint32_t c = t->first[old]; c != 0; c = t->next[c])
             order[tail++] = c;
-        m->n_children[head] = (uint16_t)(tail - m->first_child[head]);
+        m->n_children[head] = (uint8_t)(tail - m->first_child[head]);
     }
     m->n_nodes = n;
     free(order);
@@ -532,6 +538,7 @@ void kvm_matcher_free(kvm_matcher *m)
     free(m->n_children);
     free(m->node_class);
     free(m->node_entry);
+    free(m->has_entry);
     free(m->level1);
     free(m->level2);
     free(m->entry_first);
@@ -656,7 +663,7 @@ static int walk(const kvm_matcher *m, const unsigned char *s, size_t len, size_t
             node = next;
             p++;
             upper |= (m->ascii_flags[b] & CH_UPPER) != 0;
-            if (m->node_entry[node] != NO_ENTRY &&
+            if (get_bit(m->has_entry, node) &&
                 (upper || !(mflags & KVM_MATCH_NEED_CAPITAL)) &&
                 (p >= len || !is_alnum_at(m, s + p, len - p))) {
                 pmatch->start = pos;
@@ -709,7 +716,7 @@ static int walk(const kvm_matcher *m, const unsigned char *s, size_t len, size_t
         }
         p += n;
         upper |= (flags & CH_UPPER) != 0;
-        if (m->node_entry[node] != NO_ENTRY && (upper || !(mflags & KVM_MATCH_NEED_CAPITAL)) &&
+        if (get_bit(m->has_entry, node) && (upper || !(mflags & KVM_MATCH_NEED_CAPITAL)) &&
             (p >= len || !is_alnum_at(m, s + p, len - p))) {
             pmatch->start = pos;
             pmatch->end = p;
