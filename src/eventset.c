@@ -1722,7 +1722,19 @@ static void swap_sets(kvm_eventset *a, kvm_eventset *b)
     *b = tmp;
 }
 
+static kvm_status take(kvm_eventset *set, kvm_eventset *from, int renumber, kvm_error *err);
+
 kvm_status kvm_eventset_take(kvm_eventset *set, kvm_eventset *from, kvm_error *err)
+{
+    return take(set, from, 0, err);
+}
+
+kvm_status kvm_eventset_take_renumbered(kvm_eventset *set, kvm_eventset *from, kvm_error *err)
+{
+    return take(set, from, 1, err);
+}
+
+static kvm_status take(kvm_eventset *set, kvm_eventset *from, int renumber, kvm_error *err)
 {
     if (!set || !from)
         return kvm_error_set(err, KVM_ERR_INVALID, "no event set");
@@ -1747,6 +1759,8 @@ kvm_status kvm_eventset_take(kvm_eventset *set, kvm_eventset *from, kvm_error *e
     for (size_t i = 0; i < from->n_events && set->status == KVM_OK; i++) {
         kvm_event e = from->events[i];
         e.article += base;
+        if (renumber)
+            e.id = ""; /* set's own: "<stem>-<n>" with the stem set gives the article */
         size_t index = kvm_eventset_add_event(set, &e);
         for (size_t s = 1; s < e.n_sources && index != (size_t)-1; s++)
             kvm_eventset_add_event_source(set, index, from->events[i].sources[s] + base);

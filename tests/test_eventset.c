@@ -609,6 +609,44 @@ static void test_take(void)
     kvm_eventset_free(src);
 }
 
+/* take_renumbered: the ids the destination gives, as if the articles had
+ * been extracted into it (same stem twice: "-2"); take keeps them. */
+static void test_take_renumbered(void)
+{
+    kvm_eventset *dst = kvm_eventset_new();
+    kvm_eventset *one = kvm_eventset_new();
+    kvm_eventset *two = kvm_eventset_new();
+    kvm_error err;
+    size_t a = kvm_eventset_add_article(one, "north/report.txt", date(2025, 1, 1));
+    kvm_event e = capture(a, "M23", "sake", date(2025, 1, 1), KVM_TIME_DAY);
+    kvm_eventset_add_event(one, &e);
+    size_t b = kvm_eventset_add_article(two, "south/report.txt", date(2025, 1, 2));
+    e = capture(b, "M23", "goma", date(2025, 1, 2), KVM_TIME_DAY);
+    kvm_eventset_add_event(two, &e);
+    e = capture(b, "FARDC", "sake", date(2025, 1, 3), KVM_TIME_DAY);
+    kvm_eventset_add_event(two, &e);
+    CHECK_STR(kvm_eventset_event(two, 1)->id, "report-2");
+    CHECK(kvm_eventset_take_renumbered(dst, one, &err) == KVM_OK);
+    CHECK(kvm_eventset_take_renumbered(dst, two, &err) == KVM_OK);
+    CHECK(kvm_eventset_event_count(dst) == 3);
+    CHECK_STR(kvm_eventset_event(dst, 0)->id, "report-1");
+    CHECK_STR(kvm_eventset_event(dst, 1)->id, "report-2-1");
+    CHECK_STR(kvm_eventset_event(dst, 2)->id, "report-2-2");
+    CHECK(kvm_eventset_event(dst, 2)->article == 1);
+    /* the plain take keeps the ids it is given */
+    kvm_eventset *kept = kvm_eventset_new();
+    size_t c = kvm_eventset_add_article(one, "west/report.txt", date(2025, 1, 4));
+    e = capture(c, "M23", "goma", date(2025, 1, 4), KVM_TIME_DAY);
+    kvm_eventset_add_event(one, &e);
+    CHECK(kvm_eventset_take(kept, dst, &err) == KVM_OK);
+    CHECK(kvm_eventset_take(kept, one, &err) == KVM_OK);
+    CHECK_STR(kvm_eventset_event(kept, 3)->id, "report-1");
+    kvm_eventset_free(kept);
+    kvm_eventset_free(dst);
+    kvm_eventset_free(one);
+    kvm_eventset_free(two);
+}
+
 /* ---- Randomised checks against straightforward implementations of the
  * documented rules (events.h): merging and advances on many events. */
 
@@ -981,6 +1019,7 @@ int main(void)
     test_merge_rules();
     test_advances();
     test_take();
+    test_take_renumbered();
     test_merge_random();
     test_advances_random();
     kvm_gazetteer_free(gaz);

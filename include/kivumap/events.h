@@ -225,6 +225,11 @@ void kvm_eventset_date_range(const kvm_eventset *set, kvm_date *pfirst, kvm_date
  * sources, claims; not advances) to the end of `set`, and empties `from`.
  * O(1) when set is empty.  On failure set is left as it was. */
 kvm_status kvm_eventset_take(kvm_eventset *set, kvm_eventset *from, kvm_error *err);
+/* The same, but the events get the ids set gives them (their articles'
+ * stems in set, "-2" when a stem is taken), as if the articles of `from`
+ * had been extracted into set directly: for extracting articles in
+ * parallel into sets of their own and joining them in order. */
+kvm_status kvm_eventset_take_renumbered(kvm_eventset *set, kvm_eventset *from, kvm_error *err);
 
 /* ---- Extraction (src/events.c) ---------------------------------------- */
 

@@ -28,8 +28,9 @@ static const char usage[] =
     "                    {\"id\":...,\"date\":\"YYYY-MM-DD\",\"text\":...}; each line is\n"
     "                    processed and written (one JSON line) before the next is\n"
     "                    read, so memory stays bounded by the largest article\n"
-    "  -j, --jobs N      with --jsonl: N worker threads (default: one per CPU,\n"
-    "                    at most 16; 1 = no threads); the output is the same\n"
+    "  -j, --jobs N      N worker threads (default: one per CPU, at most 16;\n"
+    "                    1 = no threads) for --jsonl input or several files;\n"
+    "                    the output is the same whatever N\n"
     "  --no-merge        keep the same event reported by several articles apart\n"
     "  --gazetteer FILE  add places (kivumap CSV or GeoNames TSV); repeatable\n"
     "  -o, --output FILE write to FILE (atomically) instead of standard output\n"
@@ -343,6 +344,40 @@ static int process_text_file(extract_run *run, const char *path)
     return st == KVM_OK ? KVM_EXIT_OK : cli_fail(&err);
 }
 
+typedef struct files_progress {
+    extract_run *run;
+    int show;
+} files_progress;
+
+/* The threaded text-file path: each file, in order, once its results
+ * joined the set. */
+static void file_done(void *ctx, size_t index, size_t replaced)
+{
+    files_progress *fp = ctx;
+    extract_run *run = fp->run;
+    if (fp->show)
+        fprintf(stderr, "\rkivumap: extract: %zu/%zu files", index + 1, run->opt->n_files);
+    run->replaced = replaced;
+    warn_replaced(run, run->opt->files[index]);
+}
+
+static int process_text_files(extract_run *run, int progress)
+{
+    files_progress fp = {run, progress};
+    kvm_error err = {0};
+    int write_errno = 0;
+    switch (extract_jobs_run_files(run->pool, run->opt->files, run->opt->n_files, run->set,
+                                   run->out, file_done, &fp, &write_errno, &err)) {
+    case EXTRACT_JOBS_OK:
+        return KVM_EXIT_OK;
+    case EXTRACT_JOBS_WRITE_FAILED:
+        return write_failed(run, NULL, write_errno);
+    default:
+        (void)progress; /* the caller ends the progress line */
+        return cli_fail(&err);
+    }
+}
+
 static int write_result(extract_run *run)
 {
     kvm_error err = {0};
@@ -397,7 +432,7 @@ static int run_extract(const extract_options *opt)
     }
     kvm_eventset_trust_places(run.set, run.gaz);
     unsigned jobs = opt->jobs ? opt->jobs : extract_jobs_auto();
-    if (opt->jsonl && jobs > 1) {
+    if (jobs > 1 && (opt->jsonl || opt->n_files > 1)) {
         extract_jobs_config config = {run.gaz, run.parser, opt->has_date, opt->date,
                                       opt->mentions_only, jobs};
         run.pool = extract_jobs_start(&config, &err);
@@ -421,12 +456,15 @@ static int run_extract(const extract_options *opt)
     run.out = out.fp;
     run.out_name = out.is_stdout ? NULL : opt->output;
     int progress = opt->n_files > 1 && cli_stderr_is_tty();
-    for (size_t f = 0; f < opt->n_files && code == KVM_EXIT_OK; f++) {
-        if (progress)
-            fprintf(stderr, "\rkivumap: extract: %zu/%zu files", f + 1, opt->n_files);
-        code = opt->jsonl ? process_jsonl_file(&run, opt->files[f])
-                          : process_text_file(&run, opt->files[f]);
-    }
+    if (!opt->jsonl && run.pool)
+        code = process_text_files(&run, progress);
+    else
+        for (size_t f = 0; f < opt->n_files && code == KVM_EXIT_OK; f++) {
+            if (progress)
+                fprintf(stderr, "\rkivumap: extract: %zu/%zu files", f + 1, opt->n_files);
+            code = opt->jsonl ? process_jsonl_file(&run, opt->files[f])
+                              : process_text_file(&run, opt->files[f]);
+        }
     if (progress)
         fputc('\n', stderr);
     if (code == KVM_EXIT_OK)

@@ -42,6 +42,10 @@ typedef struct slot {
     size_t line_nos[BATCH_LINES];
     size_t n;
     const char *name;
+    /* or one text file (extract_jobs_run_files): its article's results */
+    const char *path;
+    size_t file_index;
+    kvm_eventset *set;
     /* output */
     char *out;
     size_t out_len, out_cap;
@@ -60,8 +64,8 @@ typedef struct worker {
 struct extract_jobs {
     extract_jobs_config config;
     pthread_mutex_t lock;
-    pthread_cond_t work;  /* a slot became READY, or stopping */
-    pthread_cond_t done;  /* a slot became DONE */
+    pthread_cond_t work; /* a slot became READY, or stopping */
+    pthread_cond_t done; /* a slot became DONE */
     slot *slots;
     size_t n_slots;
     unsigned long submitted; /* batches handed to the workers so far */
@@ -138,11 +142,50 @@ static int run_line(worker *w, slot *s, size_t k)
             append(s, "\n", 1);
         }
     } else if (kvm_extract_events(article, &w->mentions, c->gaz, w->set, err) != KVM_OK ||
-               kvm_report_append_jsonl(w->set, &s->out, &s->out_len, &s->out_cap, err) !=
-                   KVM_OK) {
+               kvm_report_append_jsonl(w->set, &s->out, &s->out_len, &s->out_cap, err) != KVM_OK) {
         rc = -1;
     }
     kvm_eventset_clear(w->set);
+    kvm_article_free(article);
+    return rc;
+}
+
+/* One text file: what process_text_file does on one thread, into the
+ * slot's own set. */
+static int run_file(worker *w, slot *s)
+{
+    const extract_jobs_config *c = &w->pool->config;
+    kvm_error *err = &s->err;
+    kvm_article *article = NULL;
+    if (kvm_article_read_file(s->path, &article, err) != KVM_OK)
+        return -1;
+    if (c->has_date)
+        kvm_article_set_date(article, c->date);
+    s->replaced += kvm_article_replaced_count(article);
+    int rc = 0;
+    if (kvm_geoparse(c->parser, article, &w->mentions, err) != KVM_OK) {
+        rc = -1;
+    } else if (c->mentions_only) {
+        const char *text = kvm_article_text(article);
+        for (size_t m = 0; m < w->mentions.count && !s->failed; m++) {
+            const kvm_mention *mm = &w->mentions.items[m];
+            append(s, text + mm->start, mm->end - mm->start);
+            append(s, "\n", 1);
+        }
+    } else {
+        if (!s->set) {
+            s->set = kvm_eventset_new();
+            if (!s->set) {
+                kvm_article_free(article);
+                kvm_error_set(err, KVM_ERR_NOMEM, "out of memory");
+                return -1;
+            }
+            kvm_eventset_trust_places(s->set, c->gaz);
+        }
+        kvm_eventset_clear(s->set);
+        if (kvm_extract_events(article, &w->mentions, c->gaz, s->set, err) != KVM_OK)
+            rc = -1;
+    }
     kvm_article_free(article);
     return rc;
 }
@@ -152,6 +195,11 @@ static void run_batch(worker *w, slot *s)
     s->out_len = 0;
     s->replaced = 0;
     s->failed = 0;
+    if (s->path) {
+        if (run_file(w, s) != 0)
+            s->failed = 1;
+        return;
+    }
     for (size_t k = 0; k < s->n && !s->failed; k++)
         if (run_line(w, s, k) != 0)
             s->failed = 1;
@@ -247,6 +295,7 @@ void extract_jobs_stop(extract_jobs *p)
         for (size_t k = 0; k < BATCH_LINES; k++)
             free(p->slots[i].lines[k]);
         free(p->slots[i].out);
+        kvm_eventset_free(p->slots[i].set);
     }
     pthread_cond_destroy(&p->done);
     pthread_cond_destroy(&p->work);
@@ -264,6 +313,7 @@ static int fill(slot *s, FILE *in, const char *path, const char *name, size_t *l
     size_t bytes = 0;
     s->n = 0;
     s->name = name;
+    s->path = NULL;
     while (s->n < BATCH_LINES && bytes < BATCH_BYTES) {
         size_t k = s->n;
         ssize_t got = getline(&s->lines[k], &s->caps[k], in);
@@ -391,6 +441,56 @@ extract_jobs_result extract_jobs_run(extract_jobs *p, FILE *in, const char *path
     if (read_failed) {
         *err = read_err;
         return EXTRACT_JOBS_FAILED;
+    }
+    return EXTRACT_JOBS_OK;
+}
+
+extract_jobs_result extract_jobs_run_files(extract_jobs *p, const char *const *files, size_t n,
+                                           kvm_eventset *set, FILE *out,
+                                           void (*done)(void *ctx, size_t index, size_t replaced),
+                                           void *ctx, int *write_errno, kvm_error *err)
+{
+    /* whole articles (up to KVM_ARTICLE_MAX_BYTES each): two per job */
+    size_t limit = (size_t)p->config.jobs * 2;
+    if (limit > p->n_slots)
+        limit = p->n_slots;
+    size_t next = 0;
+    *write_errno = 0;
+    for (;;) {
+        while (next < n && p->submitted - p->written < limit) {
+            slot *s = &p->slots[p->submitted % p->n_slots];
+            s->n = 0;
+            s->path = files[next];
+            s->file_index = next++;
+            pthread_mutex_lock(&p->lock);
+            s->state = SLOT_READY;
+            p->submitted++;
+            pthread_cond_signal(&p->work);
+            pthread_mutex_unlock(&p->lock);
+        }
+        if (p->written == p->submitted)
+            break;
+        slot *s = wait_done(p, p->written);
+        extract_jobs_result r = EXTRACT_JOBS_OK;
+        errno = 0;
+        if (s->out_len && extract_write_all(out, s->out, s->out_len) != 0) {
+            *write_errno = errno ? errno : EIO;
+            r = EXTRACT_JOBS_WRITE_FAILED;
+        } else if (s->failed) {
+            *err = s->err;
+            r = EXTRACT_JOBS_FAILED;
+        } else if (!p->config.mentions_only &&
+                   kvm_eventset_take_renumbered(set, s->set, err) != KVM_OK) {
+            r = EXTRACT_JOBS_FAILED;
+        }
+        if (r == EXTRACT_JOBS_OK && done)
+            done(ctx, s->file_index, s->replaced);
+        s->state = SLOT_FREE;
+        p->written++;
+        if (r != EXTRACT_JOBS_OK) {
+            drain(p);
+            return r;
+        }
     }
     return EXTRACT_JOBS_OK;
 }

@@ -1,7 +1,9 @@
-/* kivumap extract --jsonl on several threads: the main thread reads lines
- * into batches and writes the finished batches in input order; workers
- * geoparse, extract and format.  The output is byte for byte what one
- * thread writes (tests/cli/extract_jobs.sh checks it). */
+/* kivumap extract on several threads.  --jsonl: the main thread reads
+ * lines into batches and writes the finished batches in input order;
+ * workers geoparse, extract and format.  Text files: workers read and
+ * extract one article each, and the main thread joins the results in the
+ * order of the files.  The output is byte for byte what one thread writes
+ * (tests/cli/extract_jobs.sh checks it). */
 #ifndef KIVUMAP_CLI_EXTRACT_JOBS_H
 #define KIVUMAP_CLI_EXTRACT_JOBS_H
 
@@ -14,8 +16,8 @@ typedef struct extract_jobs_config {
     const kvm_geoparser *parser; /* shared: kvm_geoparse is thread-safe */
     int has_date;                /* --date: overrides each line's date */
     kvm_date date;
-    int mentions_only;           /* print the mention texts only (bench) */
-    unsigned jobs;               /* worker threads, >= 2 */
+    int mentions_only; /* print the mention texts only (bench) */
+    unsigned jobs;     /* worker threads, >= 2 */
 } extract_jobs_config;
 
 typedef struct extract_jobs extract_jobs;
@@ -41,6 +43,17 @@ typedef enum extract_jobs_result {
 extract_jobs_result extract_jobs_run(extract_jobs *jobs, FILE *in, const char *path,
                                      const char *name, FILE *out, size_t *replaced,
                                      int *write_errno, kvm_error *err);
+
+/* Text files, one article each: workers read, geoparse and extract them;
+ * their results join `set` in the order of `files`
+ * (kvm_eventset_take_renumbered: the ids are those one thread gives), or,
+ * with mentions_only, their mention texts go to out.  done(ctx, index,
+ * replaced) runs for each file in order once it joined.  The first file
+ * that fails (in that order) stops the run: *err names it. */
+extract_jobs_result extract_jobs_run_files(extract_jobs *jobs, const char *const *files, size_t n,
+                                           kvm_eventset *set, FILE *out,
+                                           void (*done)(void *ctx, size_t index, size_t replaced),
+                                           void *ctx, int *write_errno, kvm_error *err);
 
 /* Writes data straight to out's descriptor (after flushing what out
  * holds): the JSON Lines blocks are large, and stdio would copy most of

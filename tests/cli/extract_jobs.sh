@@ -107,6 +107,46 @@ if [ -w /dev/full ]; then
     expect_err_has "cannot write '/dev/full'" "-o /dev/full"
 fi
 
+# Text files: several files run on the workers and join in order, with
+# the ids one thread gives (two files with the same name in two
+# directories: "<stem>-2-1"), per-file warnings in order, and the first
+# failing file stopping the run with nothing written.
+mkdir -p t1 t2
+i=0
+for f in "$SRCDIR"/tests/corpus/*.txt; do
+    i=$((i + 1))
+    cp "$f" "t$((i % 2 + 1))/"
+done
+cp "$SRCDIR/tests/corpus/01_"*.txt t2/01_same_name.txt
+cp "$SRCDIR/tests/corpus/01_"*.txt t1/01_same_name.txt
+printf 'date 2025-01-27\nM23 fighters seized Sake \xff after clashes near Goma.\n' > t1/zz_bad_utf8.txt
+files=$(ls t1/*.txt t2/*.txt)
+for fmt in json csv geojson jsonl; do
+    "$K" extract -j 1 --format "$fmt" $files > "f1.$fmt" 2> "f1.$fmt.err"
+    for j in 2 4; do
+        "$K" extract -j "$j" --format "$fmt" $files > "f$j.$fmt" 2> "f$j.$fmt.err"
+        cmp -s "f1.$fmt" "f$j.$fmt" && cmp -s "f1.$fmt.err" "f$j.$fmt.err" && ok ||
+            bad "text files --format $fmt -j $j differ from -j 1"
+    done
+done
+grep -q '"01_same_name-2-1"' f1.json && ok || bad "same stem in two directories: no '-2' ids"
+grep -qF "zz_bad_utf8.txt': 1 invalid UTF-8 sequence replaced" f4.json.err && ok ||
+    bad "text files: warning $(cat f4.json.err)"
+"$K" extract -j 1 --no-merge $files > nm1.json 2>/dev/null
+"$K" extract -j 3 --no-merge $files > nm3.json 2>/dev/null
+cmp -s nm1.json nm3.json && ok || bad "--no-merge with -j 3"
+"$K" extract -j 1 --mentions-only $files > mo1.txt 2>/dev/null
+"$K" extract -j 3 --mentions-only $files > mo3.txt 2>/dev/null
+cmp -s mo1.txt mo3.txt && [ -s mo1.txt ] && ok || bad "--mentions-only text files with -j 3"
+# a missing file in the middle: its error, exit 1, no output
+set -- $files
+mid="$1 $2 $3 missing.txt $4 $5"
+"$K" extract -j 1 $mid > m1.out 2> m1.err; r1=$?
+"$K" extract -j 4 -o m4.json $mid 2> m4.err; r4=$?
+[ "$r1" -eq 1 ] && [ "$r4" -eq 1 ] && ok || bad "missing file: exit $r1 / $r4"
+cmp -s m1.err m4.err && grep -qF "missing.txt" m4.err && ok || bad "missing file: '$(cat m4.err)'"
+[ ! -e m4.json ] && [ -z "$(ls -a | grep '\.tmp\.')" ] && ok || bad "missing file: output left"
+
 # Usage errors.
 for v in -1 abc 257 "" 2x; do
     run extract --jsonl --jobs "$v" in.jsonl
