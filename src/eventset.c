@@ -692,9 +692,10 @@ static const char *intern_static(kvm_eventset *set, const char *s)
     if (!s)
         return intern(set, s);
     size_t k = ((uintptr_t)s >> 3) & 7u;
-    /* kvm_mention.method is static (geoparse.h): the same address is the
-     * same text */
-    if (set->method_cache[k].src == s && set->method_cache[k].gen == set->gen)
+    /* the text is compared too: kvm_eventset_take passes another set's
+     * copies, whose addresses are reused once that set is freed */
+    if (set->method_cache[k].src == s && set->method_cache[k].gen == set->gen &&
+        strcmp(set->method_cache[k].copy, s) == 0)
         return set->method_cache[k].copy;
     const char *copy = intern(set, s);
     if (copy) {

@@ -32,6 +32,11 @@ enum { SLOT_FREE, SLOT_READY, SLOT_BUSY, SLOT_DONE };
  * ~30 MB on machines with many CPUs. */
 #define SLOTS_PER_JOB 16
 #define MAX_SLOTS 64
+/* ... and, beyond one batch per worker, at most this many input bytes per
+ * job: an article's working set is ~25 times its size, so a stream of very
+ * long articles (up to KVM_ARTICLE_MAX_BYTES each) must not have 64 of them
+ * out.  Articles of a few KiB never reach it. */
+#define INFLIGHT_BYTES_PER_JOB (4u * 1024u * 1024u)
 
 typedef struct slot {
     int state;
@@ -41,6 +46,7 @@ typedef struct slot {
     size_t lens[BATCH_LINES];
     size_t line_nos[BATCH_LINES];
     size_t n;
+    size_t bytes; /* of the n lines */
     const char *name;
     /* or one text file (extract_jobs_run_files): its article's results */
     const char *path;
@@ -312,6 +318,7 @@ static int fill(slot *s, FILE *in, const char *path, const char *name, size_t *l
 {
     size_t bytes = 0;
     s->n = 0;
+    s->bytes = 0;
     s->name = name;
     s->path = NULL;
     while (s->n < BATCH_LINES && bytes < BATCH_BYTES) {
@@ -340,6 +347,7 @@ static int fill(slot *s, FILE *in, const char *path, const char *name, size_t *l
         s->line_nos[k] = *line_no;
         s->n++;
         bytes += len;
+        s->bytes = bytes;
     }
     return 0;
 }
@@ -362,6 +370,30 @@ int extract_write_all(FILE *out, const char *data, size_t len)
     return 0;
 }
 
+/* A written slot keeps its buffers for the next batch, unless a long
+ * article made them large: then they go, so that memory follows the
+ * batches in flight, not the longest article seen in each slot. */
+#define KEEP_BYTES (1024u * 1024u)
+static void release(slot *s)
+{
+    if (s->out_cap > 4 * KEEP_BYTES) {
+        free(s->out);
+        s->out = NULL;
+        s->out_len = s->out_cap = 0;
+    }
+    if (s->path) { /* a text file's set: one article, whatever its size */
+        kvm_eventset_free(s->set);
+        s->set = NULL;
+    }
+    for (size_t k = 0; k < BATCH_LINES; k++)
+        if (s->caps[k] > KEEP_BYTES) {
+            free(s->lines[k]);
+            s->lines[k] = NULL;
+            s->caps[k] = 0;
+        }
+    s->state = SLOT_FREE;
+}
+
 /* Waits for batch number `seq` to be DONE. */
 static slot *wait_done(extract_jobs *p, unsigned long seq)
 {
@@ -382,7 +414,7 @@ static void drain(extract_jobs *p)
     pthread_mutex_unlock(&p->lock);
     while (p->written < p->submitted) {
         slot *s = wait_done(p, p->written);
-        s->state = SLOT_FREE;
+        release(s);
         p->written++;
     }
     pthread_mutex_lock(&p->lock);
@@ -397,11 +429,14 @@ extract_jobs_result extract_jobs_run(extract_jobs *p, FILE *in, const char *path
     int at_end = 0;
     int read_failed = 0;
     kvm_error read_err = {0};
+    size_t inflight = 0; /* input bytes of the batches out */
     *replaced = 0;
     *write_errno = 0;
     for (;;) {
         /* keep every slot busy while there is input */
-        while (!at_end && p->submitted - p->written < p->n_slots) {
+        while (!at_end && p->submitted - p->written < p->n_slots &&
+               (p->submitted - p->written < p->config.jobs || /* one per worker, always */
+                inflight < (size_t)p->config.jobs * INFLIGHT_BYTES_PER_JOB)) {
             slot *s = &p->slots[p->submitted % p->n_slots];
             int r = fill(s, in, path, name, &line_no, &read_err);
             if (r != 0) {
@@ -410,6 +445,7 @@ extract_jobs_result extract_jobs_run(extract_jobs *p, FILE *in, const char *path
             }
             if (s->n == 0)
                 continue;
+            inflight += s->bytes;
             pthread_mutex_lock(&p->lock);
             s->state = SLOT_READY;
             p->submitted++;
@@ -419,23 +455,24 @@ extract_jobs_result extract_jobs_run(extract_jobs *p, FILE *in, const char *path
         if (p->written == p->submitted)
             break;
         slot *s = wait_done(p, p->written);
+        inflight -= s->bytes;
         *replaced += s->replaced;
         errno = 0;
         if (s->out_len && extract_write_all(out, s->out, s->out_len) != 0) {
             *write_errno = errno ? errno : EIO;
-            s->state = SLOT_FREE;
+            release(s);
             p->written++;
             drain(p);
             return EXTRACT_JOBS_WRITE_FAILED;
         }
         if (s->failed) {
             *err = s->err;
-            s->state = SLOT_FREE;
+            release(s);
             p->written++;
             drain(p);
             return EXTRACT_JOBS_FAILED;
         }
-        s->state = SLOT_FREE;
+        release(s);
         p->written++;
     }
     if (read_failed) {
@@ -485,7 +522,7 @@ extract_jobs_result extract_jobs_run_files(extract_jobs *p, const char *const *f
         }
         if (r == EXTRACT_JOBS_OK && done)
             done(ctx, s->file_index, s->replaced);
-        s->state = SLOT_FREE;
+        release(s);
         p->written++;
         if (r != EXTRACT_JOBS_OK) {
             drain(p);
