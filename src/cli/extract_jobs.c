@@ -1,13 +1,15 @@
-/* kivumap extract --jsonl on several threads (see extract_jobs.h).
+/* kivumap extract on several threads (see extract_jobs.h).
  *
- * Batches of lines go round a ring of slots.  Batch s lives in slot
- * s % n_slots, so the main thread submits and writes in sequence order and
- * the workers take the lowest ready sequence.  A slot moves FREE -> READY
- * (main filled it) -> BUSY (a worker took it) -> DONE (its output is ready)
- * -> FREE (main wrote it).  Memory is bounded by n_slots batches, whatever
- * the input's length.  A worker stops a batch at the first failing line and
- * keeps the output of the lines before it, so the main thread writes exactly
- * what the one-thread path would have written before its error. */
+ * Batches (16 JSON Lines, or one text file) go round a ring of slots.
+ * Batch s lives in slot s % n_slots, so the main thread submits and writes
+ * in sequence order and the workers take the lowest ready sequence.  A slot
+ * moves FREE -> READY (main filled it) -> BUSY (a worker took it) -> DONE
+ * (its output is ready) -> FREE (main wrote it).  Memory is bounded by the
+ * batches in flight (at most n_slots, and a byte budget for long articles),
+ * whatever the input's length.  A worker stops a batch at the first failing
+ * line and keeps the output of the lines before it, so the main thread
+ * writes exactly what the one-thread path would have written before its
+ * error. */
 #define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include "extract_jobs.h"
 
@@ -29,7 +31,7 @@ enum { SLOT_FREE, SLOT_READY, SLOT_BUSY, SLOT_DONE };
 /* Batches in flight: enough that the workers keep busy while the main
  * thread waits on a slow reader of its output (4 per job left a 2-CPU
  * machine ~9 % idle, 16 per job ~1 %), at most 64 so that memory stays
- * ~30 MB on machines with many CPUs. */
+ * in tens of MB on machines with many CPUs. */
 #define SLOTS_PER_JOB 16
 #define MAX_SLOTS 64
 /* ... and, beyond one batch per worker, at most this many input bytes per
