@@ -62,7 +62,8 @@ typedef struct extract_run {
     kvm_geoparser *parser;
     kvm_eventset *set;
     kvm_mention_list mentions;
-    extract_jobs *pool; /* --jsonl with more than one job */
+    extract_jobs_config config; /* what every article needs, on any thread */
+    extract_jobs *pool;         /* more than one job: --jsonl or several files */
     char *lines;        /* --jsonl -j 1: output lines not written yet */
     size_t lines_len, lines_cap;
     FILE *out;
@@ -207,17 +208,11 @@ static void write_mentions(extract_run *run, const kvm_article *article)
 /* Geoparses and extracts one article into the run's set. */
 static kvm_status process_article(extract_run *run, kvm_article *article, kvm_error *err)
 {
-    if (run->opt->has_date)
-        kvm_article_set_date(article, run->opt->date);
     run->replaced += kvm_article_replaced_count(article);
-    kvm_status st = kvm_geoparse(run->parser, article, &run->mentions, err);
-    if (st != KVM_OK)
-        return st;
-    if (run->opt->mentions_only) {
+    kvm_status st = extract_article(&run->config, article, &run->mentions, run->set, err);
+    if (st == KVM_OK && run->opt->mentions_only)
         write_mentions(run, article);
-        return KVM_OK;
-    }
-    return kvm_extract_events(article, &run->mentions, run->gaz, run->set, err);
+    return st;
 }
 
 static void warn_replaced(extract_run *run, const char *file)
@@ -432,10 +427,10 @@ static int run_extract(const extract_options *opt)
     }
     kvm_eventset_trust_places(run.set, run.gaz);
     unsigned jobs = opt->jobs ? opt->jobs : extract_jobs_auto();
+    run.config = (extract_jobs_config){run.gaz, run.parser, opt->has_date, opt->date,
+                                       opt->mentions_only, jobs};
     if (jobs > 1 && (opt->jsonl || opt->n_files > 1)) {
-        extract_jobs_config config = {run.gaz, run.parser, opt->has_date, opt->date,
-                                      opt->mentions_only, jobs};
-        run.pool = extract_jobs_start(&config, &err);
+        run.pool = extract_jobs_start(&run.config, &err);
         if (!run.pool) {
             code = cli_fail(&err);
             goto done;

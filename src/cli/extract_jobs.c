@@ -127,75 +127,74 @@ static void append(slot *s, const char *data, size_t len)
     s->out[s->out_len] = '\0';
 }
 
-/* One line: what process_article + the report write do on one thread. */
-static int run_line(worker *w, slot *s, size_t k)
+kvm_status extract_article(const extract_jobs_config *c, kvm_article *article,
+                           kvm_mention_list *mentions, kvm_eventset *set, kvm_error *err)
+{
+    if (c->has_date)
+        kvm_article_set_date(article, c->date);
+    kvm_status st = kvm_geoparse(c->parser, article, mentions, err);
+    if (st != KVM_OK || c->mentions_only)
+        return st;
+    return kvm_extract_events(article, mentions, c->gaz, set, err);
+}
+
+/* extract_article on a worker, with the replaced count and the mention
+ * texts (--mentions-only) kept in the slot.  Frees the article. */
+static int run_article(worker *w, slot *s, kvm_article *article, kvm_eventset *set)
 {
     const extract_jobs_config *c = &w->pool->config;
+    s->replaced += kvm_article_replaced_count(article);
+    int rc = 0;
+    if (extract_article(c, article, &w->mentions, set, &s->err) != KVM_OK) {
+        rc = -1;
+    } else if (c->mentions_only) {
+        const char *text = kvm_article_text(article);
+        for (size_t m = 0; m < w->mentions.count && !s->failed; m++) {
+            const kvm_mention *mm = &w->mentions.items[m];
+            append(s, text + mm->start, mm->end - mm->start);
+            append(s, "\n", 1);
+        }
+    }
+    kvm_article_free(article);
+    return rc;
+}
+
+/* One JSON line: its article, then its output line. */
+static int run_line(worker *w, slot *s, size_t k)
+{
     kvm_article *article = NULL;
     kvm_error *err = &s->err;
     if (kvm_article_from_jsonl(s->lines[k], s->lens[k], s->name, s->line_nos[k], &article, err) !=
         KVM_OK)
         return -1;
-    if (c->has_date)
-        kvm_article_set_date(article, c->date);
-    s->replaced += kvm_article_replaced_count(article);
-    int rc = 0;
-    if (kvm_geoparse(c->parser, article, &w->mentions, err) != KVM_OK) {
+    int rc = run_article(w, s, article, w->set);
+    if (rc == 0 && !w->pool->config.mentions_only &&
+        kvm_report_append_jsonl(w->set, &s->out, &s->out_len, &s->out_cap, err) != KVM_OK)
         rc = -1;
-    } else if (c->mentions_only) {
-        const char *text = kvm_article_text(article);
-        for (size_t m = 0; m < w->mentions.count && !s->failed; m++) {
-            const kvm_mention *mm = &w->mentions.items[m];
-            append(s, text + mm->start, mm->end - mm->start);
-            append(s, "\n", 1);
-        }
-    } else if (kvm_extract_events(article, &w->mentions, c->gaz, w->set, err) != KVM_OK ||
-               kvm_report_append_jsonl(w->set, &s->out, &s->out_len, &s->out_cap, err) != KVM_OK) {
-        rc = -1;
-    }
     kvm_eventset_clear(w->set);
-    kvm_article_free(article);
     return rc;
 }
 
-/* One text file: what process_text_file does on one thread, into the
- * slot's own set. */
+/* One text file: its article into the slot's own set, which the main
+ * thread joins to the run's. */
 static int run_file(worker *w, slot *s)
 {
-    const extract_jobs_config *c = &w->pool->config;
-    kvm_error *err = &s->err;
     kvm_article *article = NULL;
-    if (kvm_article_read_file(s->path, &article, err) != KVM_OK)
+    if (kvm_article_read_file(s->path, &article, &s->err) != KVM_OK)
         return -1;
-    if (c->has_date)
-        kvm_article_set_date(article, c->date);
-    s->replaced += kvm_article_replaced_count(article);
-    int rc = 0;
-    if (kvm_geoparse(c->parser, article, &w->mentions, err) != KVM_OK) {
-        rc = -1;
-    } else if (c->mentions_only) {
-        const char *text = kvm_article_text(article);
-        for (size_t m = 0; m < w->mentions.count && !s->failed; m++) {
-            const kvm_mention *mm = &w->mentions.items[m];
-            append(s, text + mm->start, mm->end - mm->start);
-            append(s, "\n", 1);
-        }
-    } else {
+    if (w->pool->config.mentions_only)
+        return run_article(w, s, article, NULL);
+    if (!s->set) {
+        s->set = kvm_eventset_new();
         if (!s->set) {
-            s->set = kvm_eventset_new();
-            if (!s->set) {
-                kvm_article_free(article);
-                kvm_error_set(err, KVM_ERR_NOMEM, "out of memory");
-                return -1;
-            }
-            kvm_eventset_trust_places(s->set, c->gaz);
+            kvm_article_free(article);
+            kvm_error_set(&s->err, KVM_ERR_NOMEM, "out of memory");
+            return -1;
         }
-        kvm_eventset_clear(s->set);
-        if (kvm_extract_events(article, &w->mentions, c->gaz, s->set, err) != KVM_OK)
-            rc = -1;
+        kvm_eventset_trust_places(s->set, w->pool->config.gaz);
     }
-    kvm_article_free(article);
-    return rc;
+    kvm_eventset_clear(s->set);
+    return run_article(w, s, article, s->set);
 }
 
 static void run_batch(worker *w, slot *s)

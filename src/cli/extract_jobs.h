@@ -20,6 +20,12 @@ typedef struct extract_jobs_config {
     unsigned jobs;     /* worker threads, >= 2 */
 } extract_jobs_config;
 
+/* One article, as every path of kivumap extract treats it: the --date
+ * override, geoparse into *mentions, then (unless mentions_only) its events
+ * into set. */
+kvm_status extract_article(const extract_jobs_config *config, kvm_article *article,
+                           kvm_mention_list *mentions, kvm_eventset *set, kvm_error *err);
+
 typedef struct extract_jobs extract_jobs;
 
 /* Starts the workers.  NULL (err set) when out of memory or when threads
