@@ -187,8 +187,27 @@ static inline size_t shape_index(unsigned char c0, unsigned char c1, size_t len)
     return ((size_t)(c0 - 'a') * 37 + second) * 32 + (len < 31 ? len : 31);
 }
 
+/* shape_index for a word of ASCII text, straight from its bytes: a letter
+ * b0 (either case) and, when len > 1, a letter or digit b1. */
+static uint16_t shape_row[128];   /* letter -> (folded - 'a') * 37 * 32 */
+static uint16_t shape_col[128];   /* letter or digit -> second's index * 32 */
+
+static inline size_t shape_index_ascii(unsigned char b0, unsigned char b1, size_t len)
+{
+    return (size_t)shape_row[b0] + (len > 1 ? shape_col[b1] : 36u * 32u) + (len < 31 ? len : 31);
+}
+
 static void shape_build(void)
 {
+    for (unsigned b = 0; b < 128; b++) {
+        unsigned char f = ascii_alnum[b];
+        if (f >= 'a' && f <= 'z') {
+            shape_row[b] = (uint16_t)((f - 'a') * 37 * 32);
+            shape_col[b] = (uint16_t)((f - 'a') * 32);
+        } else if (f >= '0' && f <= '9') {
+            shape_col[b] = (uint16_t)((f - '0' + 26) * 32);
+        }
+    }
     for (size_t e = 1; e <= kw_count; e++) {
         const kw_entry *k = &kw_entries[e];
         if (!(k->flags & EV_SCAN_FLAGS) || k->word[0] < 'a' || k->word[0] > 'z')
@@ -281,6 +300,7 @@ uint64_t kvm_ev_scan(const char *text, size_t start, size_t end, const kvm_menti
             hi = mid;
     }
     size_t m = lo;
+    size_t next_start = 0; /* below it no mention can hold i: the test is skipped */
     char w[EV_WORD_MAX + 1];
     uint64_t any = 0;
     int pair_seen = 0; /* a pair's second word follows its first */
@@ -292,11 +312,15 @@ uint64_t kvm_ev_scan(const char *text, size_t start, size_t end, const kvm_menti
         unsigned char c = (unsigned char)text[i];
         /* a place mention is one token for the rules: none of its words
          * is a rule's word */
-        while (m < n_mentions && mentions[m].end <= i)
-            m++;
-        if (m < n_mentions && mentions[m].start <= i && mentions[m].end <= end) {
-            i = mentions[m].end;
-            continue;
+        if (i >= next_start) {
+            while (m < n_mentions && mentions[m].end <= i)
+                m++;
+            if (m < n_mentions && mentions[m].start <= i && mentions[m].end <= end) {
+                i = mentions[m].end;
+                next_start = 0;
+                continue;
+            }
+            next_start = m < n_mentions ? mentions[m].start : SIZE_MAX;
         }
         if (c >= '0' && c <= '9') {
             /* a number (the tokenizer's too): "80km" is 80 and "km" */
@@ -337,8 +361,8 @@ uint64_t kvm_ev_scan(const char *text, size_t start, size_t end, const kvm_menti
                 i = read_word(text, i, end, w, &n, &h, &truncated); /* "Défense" */
             } else {
                 size_t len = j - i;
-                size_t bit = shape_index(
-                    ascii_alnum[c], len > 1 ? ascii_alnum[(unsigned char)text[i + 1]] : 0, len);
+                size_t bit =
+                    shape_index_ascii(c, len > 1 ? (unsigned char)text[i + 1] : 0, len);
                 int maybe = (kw_shape[bit >> 3] & (1u << (bit & 7))) ||
                             (pair_seen && (kw_shape_pair[bit >> 3] & (1u << (bit & 7))));
                 if (len > EV_WORD_MAX || !maybe) {
@@ -487,24 +511,29 @@ size_t kvm_ev_tokenize(const char *text, size_t start, size_t end, const kvm_men
             hi = mid;
     }
     size_t m = lo;
+    size_t next_start = 0; /* below it mentions[m] cannot start: the test is skipped */
     size_t i = start;
     while (i < end) {
         if (out->count >= max_tokens)
             return i;
-        while (m < n_mentions && mentions[m].start < i)
-            m++;
-        if (m < n_mentions && mentions[m].start == i && mentions[m].end <= end &&
-            mentions[m].end > i) {
-            ev_token *t = push(out);
-            if (!t)
-                return (size_t)-1;
-            t->kind = EV_TOK_PLACE;
-            t->start = i;
-            t->end = mentions[m].end;
-            t->mention = m;
-            i = mentions[m].end;
-            m++;
-            continue;
+        if (i >= next_start) {
+            while (m < n_mentions && mentions[m].start < i)
+                m++;
+            if (m < n_mentions && mentions[m].start == i && mentions[m].end <= end &&
+                mentions[m].end > i) {
+                ev_token *t = push(out);
+                if (!t)
+                    return (size_t)-1;
+                t->kind = EV_TOK_PLACE;
+                t->start = i;
+                t->end = mentions[m].end;
+                t->mention = m;
+                i = mentions[m].end;
+                m++;
+                next_start = 0;
+                continue;
+            }
+            next_start = m < n_mentions ? mentions[m].start : SIZE_MAX;
         }
         size_t clen;
         unsigned char c = fold_at(text, i, end, &clen);
