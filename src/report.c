@@ -440,14 +440,29 @@ static size_t fixed_text(char *out, double value, int decimals)
     return n;
 }
 
-/* Decimal digits of u at the end of tmp[24]; returns the first. */
+/* Decimal digits of u at the end of tmp[24]; returns the first.  Two
+ * digits a step (mention offsets have four or five). */
 static char *utoa_end(char *end, unsigned long long u)
 {
+    static const char pairs[] = "00010203040506070809101112131415161718192021222324"
+                                "25262728293031323334353637383940414243444546474849"
+                                "50515253545556575859606162636465666768697071727374"
+                                "75767778798081828384858687888990919293949596979899";
     char *p = end;
-    do {
-        *--p = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
+    while (u >= 100) {
+        unsigned r = (unsigned)(u % 100);
+        u /= 100;
+        p -= 2;
+        p[0] = pairs[2 * r];
+        p[1] = pairs[2 * r + 1];
+    }
+    if (u >= 10) {
+        p -= 2;
+        p[0] = pairs[2 * u];
+        p[1] = pairs[2 * u + 1];
+    } else {
+        *--p = (char)('0' + u);
+    }
     return p;
 }
 
