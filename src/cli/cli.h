@@ -77,5 +77,8 @@ void cli_put_padded(const char *s, size_t width, int right_align);
 
 /* 1 when stderr is a terminal (progress lines are shown only then). */
 int cli_stderr_is_tty(void);
+/* "kivumap: warning: 'FILE': N invalid UTF-8 sequence(s) replaced", once
+ * per file, when N > 0 (every command that reads articles says it). */
+void cli_warn_replaced(const char *file, size_t n);
 
 #endif /* KIVUMAP_CLI_H */

@@ -240,9 +240,7 @@ static int run(int argc, char **argv)
         }
         if (date.year > 0)
             kvm_article_set_date(article, date);
-        if (kvm_article_replaced_count(article) > 0)
-            fprintf(stderr, "kivumap: warning: '%s': %zu invalid UTF-8 sequences replaced\n",
-                    files[f], kvm_article_replaced_count(article));
+        cli_warn_replaced(files[f], kvm_article_replaced_count(article));
         kvm_status st = kvm_geoparse(parser, article, &mentions, &err);
         if (st == KVM_OK)
             st = kvm_extract_events(article, &mentions, gaz, set, &err);

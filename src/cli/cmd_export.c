@@ -116,8 +116,12 @@ static int run_pipeline(const options *o, kvm_eventset *set)
     kvm_mention_list mentions = {0};
     for (size_t i = 0; i < o->n_articles && code == KVM_EXIT_OK; i++) {
         kvm_article *article = NULL;
-        if (kvm_article_read_file(o->articles[i], &article, &err) != KVM_OK ||
-            kvm_geoparse(parser, article, &mentions, &err) != KVM_OK ||
+        if (kvm_article_read_file(o->articles[i], &article, &err) != KVM_OK) {
+            code = cli_fail(&err);
+            break;
+        }
+        cli_warn_replaced(o->articles[i], kvm_article_replaced_count(article));
+        if (kvm_geoparse(parser, article, &mentions, &err) != KVM_OK ||
             kvm_extract_events(article, &mentions, gaz, set, &err) != KVM_OK)
             code = cli_fail(&err);
         kvm_article_free(article);

@@ -217,9 +217,7 @@ static kvm_status process_article(extract_run *run, kvm_article *article, kvm_er
 
 static void warn_replaced(extract_run *run, const char *file)
 {
-    if (run->replaced > 0)
-        fprintf(stderr, "kivumap: warning: '%s': %zu invalid UTF-8 sequence%s replaced\n", file,
-                run->replaced, run->replaced == 1 ? "" : "s");
+    cli_warn_replaced(file, run->replaced);
     run->replaced = 0;
 }
 

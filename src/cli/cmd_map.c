@@ -232,6 +232,7 @@ static int extract_articles(const map_cli *c, const kvm_gazetteer *gaz, kvm_even
         }
         if (c->has_date && kvm_article_date(article).year == 0)
             kvm_article_set_date(article, c->date);
+        cli_warn_replaced(c->files[i], kvm_article_replaced_count(article));
         if (kvm_geoparse(parser, article, &mentions, &err) != KVM_OK ||
             kvm_extract_events(article, &mentions, gaz, set, &err) != KVM_OK)
             rc = cli_fail(&err);

@@ -60,6 +60,13 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     return KVM_EXIT_USAGE;
 }
 
+void cli_warn_replaced(const char *file, size_t n)
+{
+    if (n > 0)
+        fprintf(stderr, "kivumap: warning: '%s': %zu invalid UTF-8 sequence%s replaced\n", file, n,
+                n == 1 ? "" : "s");
+}
+
 int cli_fail(const kvm_error *err)
 {
     cli_error("%s", err->message[0] ? err->message : kvm_status_to_string(err->code));
