@@ -51,6 +51,9 @@ int cli_print_help(const kvm_command *cmd);
  * when the value is missing (prints a usage error), 0 otherwise. */
 int cli_match_option(int argc, char **argv, int *pindex, const char *name, const char **pvalue);
 int cli_is_flag(const char *arg, const char *name);
+/* The value of -j/--jobs: 0 (one per CPU) to 256.  A usage error (returns 2,
+ * message printed) otherwise. */
+int cli_parse_jobs(const char *cmd, const char *value, unsigned *pjobs);
 
 /* The gazetteer for this run: bundled rows, then each user file in order.
  * Returns NULL after printing the error. */

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "extract_jobs.h"
 
 #define DEFAULT_PARENT "output"
 #define DEFAULT_DIR "output/layers"
@@ -36,6 +37,8 @@ static const char usage[] =
     "  --events FILE        read events from FILE, the JSON or JSON Lines of\n"
     "                       `kivumap extract` (\"-\" = standard input), instead\n"
     "                       of articles\n"
+    "  -j, --jobs N         worker threads reading the articles (default: one\n"
+    "                       per CPU, at most 16); the layers are the same whatever N\n"
     "  --gazetteer FILE     also load FILE (kivumap CSV or GeoNames dump);\n"
     "                       repeatable\n"
     "  -h, --help           show this help\n"
@@ -57,6 +60,8 @@ typedef struct options {
     size_t n_gazetteers;
     const char **articles;
     size_t n_articles;
+    unsigned jobs; /* -j; 0 = one per CPU */
+    int jobs_given;
 } options;
 
 static int parse_options(int argc, char **argv, options *o)
@@ -72,6 +77,16 @@ static int parse_options(int argc, char **argv, options *o)
             if (m < 0)
                 return KVM_EXIT_USAGE;
             o->output = value;
+        } else if ((m = cli_match_option(argc, argv, &i, "--jobs", &value)) != 0 ||
+                   (m = cli_match_option(argc, argv, &i, "-j", &value)) != 0) {
+            if (m < 0)
+                return KVM_EXIT_USAGE;
+            if (o->jobs_given)
+                return cli_usage_error("export", "option '%s' given twice",
+                                       arg[1] == '-' ? "--jobs" : "-j");
+            if (cli_parse_jobs("export", value, &o->jobs) != KVM_EXIT_OK)
+                return KVM_EXIT_USAGE;
+            o->jobs_given = 1;
         } else if ((m = cli_match_option(argc, argv, &i, "--format", &value)) != 0) {
             if (m < 0)
                 return KVM_EXIT_USAGE;
@@ -100,7 +115,8 @@ static int parse_options(int argc, char **argv, options *o)
     return 0;
 }
 
-/* article -> mentions -> events, one article at a time. */
+/* article -> mentions -> events, on the worker threads when there are
+ * several articles. */
 static int run_pipeline(const options *o, kvm_eventset *set)
 {
     kvm_error err = {0};
@@ -112,25 +128,12 @@ static int run_pipeline(const options *o, kvm_eventset *set)
         kvm_gazetteer_free(gaz);
         return cli_fail(&err);
     }
-    int code = KVM_EXIT_OK;
-    kvm_mention_list mentions = {0};
-    for (size_t i = 0; i < o->n_articles && code == KVM_EXIT_OK; i++) {
-        kvm_article *article = NULL;
-        if (kvm_article_read_file(o->articles[i], &article, &err) != KVM_OK) {
-            code = cli_fail(&err);
-            break;
-        }
-        cli_warn_replaced(o->articles[i], kvm_article_replaced_count(article));
-        if (kvm_geoparse(parser, article, &mentions, &err) != KVM_OK ||
-            kvm_extract_events(article, &mentions, gaz, set, &err) != KVM_OK)
-            code = cli_fail(&err);
-        kvm_article_free(article);
-        if (cli_stderr_is_tty() && o->n_articles > 1)
-            fprintf(stderr, "\rkivumap export: %zu/%zu articles", i + 1, o->n_articles);
-    }
-    if (cli_stderr_is_tty() && o->n_articles > 1)
-        fputc('\n', stderr);
-    kvm_mention_list_free(&mentions);
+    extract_jobs_config config = {.gaz = gaz,
+                                  .parser = parser,
+                                  .jobs = o->jobs ? o->jobs : extract_jobs_auto()};
+    int write_errno = 0;
+    int code = extract_files(&config, o->articles, o->n_articles, set, stdout, "export",
+                             &write_errno);
     if (code == KVM_EXIT_OK && kvm_eventset_merge_duplicates(set, &err) != KVM_OK)
         code = cli_fail(&err);
     kvm_geoparser_free(parser);

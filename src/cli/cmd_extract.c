@@ -167,13 +167,8 @@ static int parse_options(int argc, char **argv, extract_options *opt)
                 return KVM_EXIT_USAGE;
             if (opt->jobs_given)
                 return given_twice(arg[1] == '-' ? "--jobs" : "-j");
-            char *endp = NULL;
-            errno = 0;
-            long n = strtol(value, &endp, 10);
-            if (errno || endp == value || *endp || n < 0 || n > 256)
-                return cli_usage_error("extract", "bad --jobs '%s' (0 = one per CPU, or 1 to 256)",
-                                       value);
-            opt->jobs = (unsigned)n;
+            if (cli_parse_jobs("extract", value, &opt->jobs) != KVM_EXIT_OK)
+                return KVM_EXIT_USAGE;
             opt->jobs_given = 1;
         } else if (cli_is_flag(arg, "--jsonl")) {
             opt->jsonl = 1;
@@ -195,23 +190,13 @@ static int parse_options(int argc, char **argv, extract_options *opt)
     return KVM_EXIT_OK;
 }
 
-static void write_mentions(extract_run *run, const kvm_article *article)
-{
-    const char *text = kvm_article_text(article);
-    for (size_t m = 0; m < run->mentions.count; m++) {
-        const kvm_mention *mm = &run->mentions.items[m];
-        fwrite(text + mm->start, 1, mm->end - mm->start, run->out);
-        fputc('\n', run->out);
-    }
-}
-
 /* Geoparses and extracts one article into the run's set. */
 static kvm_status process_article(extract_run *run, kvm_article *article, kvm_error *err)
 {
     run->replaced += kvm_article_replaced_count(article);
     kvm_status st = extract_article(&run->config, article, &run->mentions, run->set, err);
     if (st == KVM_OK && run->opt->mentions_only)
-        write_mentions(run, article);
+        extract_write_mentions(run->out, article, &run->mentions);
     return st;
 }
 
@@ -325,52 +310,6 @@ static int process_jsonl_file(extract_run *run, const char *path)
     return code;
 }
 
-static int process_text_file(extract_run *run, const char *path)
-{
-    kvm_article *article = NULL;
-    kvm_error err = {0};
-    if (kvm_article_read_file(path, &article, &err) != KVM_OK)
-        return cli_fail(&err);
-    kvm_status st = process_article(run, article, &err);
-    kvm_article_free(article);
-    warn_replaced(run, path);
-    return st == KVM_OK ? KVM_EXIT_OK : cli_fail(&err);
-}
-
-typedef struct files_progress {
-    extract_run *run;
-    int show;
-} files_progress;
-
-/* The threaded text-file path: each file, in order, once its results
- * joined the set. */
-static void file_done(void *ctx, size_t index, size_t replaced)
-{
-    files_progress *fp = ctx;
-    extract_run *run = fp->run;
-    if (fp->show)
-        fprintf(stderr, "\rkivumap: extract: %zu/%zu files", index + 1, run->opt->n_files);
-    run->replaced = replaced;
-    warn_replaced(run, run->opt->files[index]);
-}
-
-static int process_text_files(extract_run *run, int progress)
-{
-    files_progress fp = {run, progress};
-    kvm_error err = {0};
-    int write_errno = 0;
-    switch (extract_jobs_run_files(run->pool, run->opt->files, run->opt->n_files, run->set,
-                                   run->out, file_done, &fp, &write_errno, &err)) {
-    case EXTRACT_JOBS_OK:
-        return KVM_EXIT_OK;
-    case EXTRACT_JOBS_WRITE_FAILED:
-        return write_failed(run, NULL, write_errno);
-    default:
-        (void)progress; /* the caller ends the progress line */
-        return cli_fail(&err);
-    }
-}
-
 static int write_result(extract_run *run)
 {
     kvm_error err = {0};
@@ -425,9 +364,13 @@ static int run_extract(const extract_options *opt)
     }
     kvm_eventset_trust_places(run.set, run.gaz);
     unsigned jobs = opt->jobs ? opt->jobs : extract_jobs_auto();
-    run.config = (extract_jobs_config){run.gaz, run.parser, opt->has_date, opt->date,
-                                       opt->mentions_only, jobs};
-    if (jobs > 1 && (opt->jsonl || opt->n_files > 1)) {
+    run.config = (extract_jobs_config){.gaz = run.gaz,
+                                       .parser = run.parser,
+                                       .has_date = opt->has_date,
+                                       .date = opt->date,
+                                       .mentions_only = opt->mentions_only,
+                                       .jobs = jobs};
+    if (jobs > 1 && opt->jsonl) {
         run.pool = extract_jobs_start(&run.config, &err);
         if (!run.pool) {
             code = cli_fail(&err);
@@ -448,18 +391,22 @@ static int run_extract(const extract_options *opt)
 #endif
     run.out = out.fp;
     run.out_name = out.is_stdout ? NULL : opt->output;
-    int progress = opt->n_files > 1 && cli_stderr_is_tty();
-    if (!opt->jsonl && run.pool)
-        code = process_text_files(&run, progress);
-    else
+    if (opt->jsonl) {
+        int progress = opt->n_files > 1 && cli_stderr_is_tty();
         for (size_t f = 0; f < opt->n_files && code == KVM_EXIT_OK; f++) {
             if (progress)
                 fprintf(stderr, "\rkivumap: extract: %zu/%zu files", f + 1, opt->n_files);
-            code = opt->jsonl ? process_jsonl_file(&run, opt->files[f])
-                              : process_text_file(&run, opt->files[f]);
+            code = process_jsonl_file(&run, opt->files[f]);
         }
-    if (progress)
-        fputc('\n', stderr);
+        if (progress)
+            fputc('\n', stderr);
+    } else {
+        int write_errno = 0;
+        code = extract_files(&run.config, opt->files, opt->n_files, run.set, run.out, "extract",
+                             &write_errno);
+        if (write_errno)
+            code = write_failed(&run, NULL, write_errno);
+    }
     if (code == KVM_EXIT_OK)
         code = write_result(&run);
     errno = 0;

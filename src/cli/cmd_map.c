@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "extract_jobs.h"
 
 static const char usage[] =
     "usage: kivumap map [options] ARTICLE...\n"
@@ -44,6 +45,8 @@ static const char usage[] =
     "  --frames DIR        also write one cumulative map per event date into DIR\n"
     "                      (frame-001.png, ...) for animations\n"
     "  --date DATE         publication date YYYY-MM-DD for undated articles\n"
+    "  -j, --jobs N        worker threads reading the articles (default: one per\n"
+    "                      CPU, at most 16); the map is the same whatever N\n"
     "  --gazetteer FILE    add places (kivumap CSV or GeoNames TSV); repeatable\n"
     "  --log FILE          write a drawing log (where each symbol and label went)\n"
     "  --basemap DIR       read the base layers from DIR instead of the bundled ones\n"
@@ -57,6 +60,8 @@ typedef struct map_cli {
     const char *frames;
     kvm_date date;
     int has_date;
+    unsigned jobs; /* -j; 0 = one per CPU */
+    int jobs_given;
     const char **events;
     size_t n_events;
     const char **gazetteers;
@@ -176,6 +181,16 @@ static int parse_options(int argc, char **argv, map_cli *c)
             if (kvm_parse_date(value, &c->date, &err) != KVM_OK || c->date.day == 0)
                 return cli_usage_error("map", "bad date '%s' (expected YYYY-MM-DD)", value);
             c->has_date = 1;
+        } else if ((m = cli_match_option(argc, argv, &i, "--jobs", &value)) != 0 ||
+                   (m = cli_match_option(argc, argv, &i, "-j", &value)) != 0) {
+            if (m < 0)
+                return KVM_EXIT_USAGE;
+            if (c->jobs_given)
+                return cli_usage_error("map", "option '%s' given twice",
+                                       arg[1] == '-' ? "--jobs" : "-j");
+            if (cli_parse_jobs("map", value, &c->jobs) != KVM_EXIT_OK)
+                return KVM_EXIT_USAGE;
+            c->jobs_given = 1;
         } else if ((m = cli_match_option(argc, argv, &i, "--gazetteer", &value)) != 0) {
             if (m < 0)
                 return KVM_EXIT_USAGE;
@@ -213,7 +228,8 @@ static int parse_options(int argc, char **argv, map_cli *c)
     return KVM_EXIT_OK;
 }
 
-/* Reads, geoparses and extracts every article into set. */
+/* Reads, geoparses and extracts every article into set (after the events
+ * of --events), on the worker threads when there are several. */
 static int extract_articles(const map_cli *c, const kvm_gazetteer *gaz, kvm_eventset *set)
 {
     if (c->n_files == 0)
@@ -222,23 +238,14 @@ static int extract_articles(const map_cli *c, const kvm_gazetteer *gaz, kvm_even
     kvm_geoparser *parser = NULL;
     if (kvm_geoparser_new(gaz, &parser, &err) != KVM_OK)
         return cli_fail(&err);
-    kvm_mention_list mentions = {NULL, 0, 0};
-    int rc = KVM_EXIT_OK;
-    for (size_t i = 0; i < c->n_files && rc == KVM_EXIT_OK; i++) {
-        kvm_article *article = NULL;
-        if (kvm_article_read_file(c->files[i], &article, &err) != KVM_OK) {
-            rc = cli_fail(&err);
-            break;
-        }
-        if (c->has_date && kvm_article_date(article).year == 0)
-            kvm_article_set_date(article, c->date);
-        cli_warn_replaced(c->files[i], kvm_article_replaced_count(article));
-        if (kvm_geoparse(parser, article, &mentions, &err) != KVM_OK ||
-            kvm_extract_events(article, &mentions, gaz, set, &err) != KVM_OK)
-            rc = cli_fail(&err);
-        kvm_article_free(article);
-    }
-    kvm_mention_list_free(&mentions);
+    extract_jobs_config config = {.gaz = gaz,
+                                  .parser = parser,
+                                  .has_date = c->has_date,
+                                  .date = c->date,
+                                  .date_if_missing = 1,
+                                  .jobs = c->jobs ? c->jobs : extract_jobs_auto()};
+    int write_errno = 0;
+    int rc = extract_files(&config, c->files, c->n_files, set, stdout, "map", &write_errno);
     kvm_geoparser_free(parser);
     return rc;
 }

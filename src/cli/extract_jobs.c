@@ -13,6 +13,8 @@
 #define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include "extract_jobs.h"
 
+#include "cli.h"
+
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
@@ -130,7 +132,7 @@ static void append(slot *s, const char *data, size_t len)
 kvm_status extract_article(const extract_jobs_config *c, kvm_article *article,
                            kvm_mention_list *mentions, kvm_eventset *set, kvm_error *err)
 {
-    if (c->has_date)
+    if (c->has_date && (!c->date_if_missing || kvm_article_date(article).year == 0))
         kvm_article_set_date(article, c->date);
     kvm_status st = kvm_geoparse(c->parser, article, mentions, err);
     if (st != KVM_OK || c->mentions_only)
@@ -531,4 +533,85 @@ extract_jobs_result extract_jobs_run_files(extract_jobs *p, const char *const *f
         }
     }
     return EXTRACT_JOBS_OK;
+}
+
+void extract_write_mentions(FILE *out, const kvm_article *article,
+                            const kvm_mention_list *mentions)
+{
+    const char *text = kvm_article_text(article);
+    for (size_t m = 0; m < mentions->count; m++) {
+        const kvm_mention *mm = &mentions->items[m];
+        fwrite(text + mm->start, 1, mm->end - mm->start, out);
+        fputc('\n', out);
+    }
+}
+
+typedef struct files_progress {
+    const char *const *files;
+    size_t n;
+    const char *label;
+    int show;
+} files_progress;
+
+static void file_done(void *ctx, size_t index, size_t replaced)
+{
+    const files_progress *fp = ctx;
+    if (fp->show)
+        fprintf(stderr, "\rkivumap: %s: %zu/%zu files", fp->label, index + 1, fp->n);
+    cli_warn_replaced(fp->files[index], replaced);
+}
+
+int extract_files(const extract_jobs_config *config, const char *const *files, size_t n,
+                  kvm_eventset *set, FILE *out, const char *label, int *write_errno)
+{
+    files_progress fp = {files, n, label, n > 1 && cli_stderr_is_tty()};
+    kvm_error err = {0};
+    int code = KVM_EXIT_OK;
+    *write_errno = 0;
+    if (config->jobs > 1 && n > 1) {
+        extract_jobs *pool = extract_jobs_start(config, &err);
+        if (!pool)
+            return cli_fail(&err);
+        switch (extract_jobs_run_files(pool, files, n, set, out, file_done, &fp, write_errno,
+                                       &err)) {
+        case EXTRACT_JOBS_OK:
+            break;
+        case EXTRACT_JOBS_WRITE_FAILED:
+            code = KVM_EXIT_FAILURE;
+            break;
+        default:
+            if (fp.show)
+                fputc('\n', stderr);
+            fp.show = 0;
+            code = cli_fail(&err);
+            break;
+        }
+        extract_jobs_stop(pool);
+    } else {
+        kvm_mention_list mentions = {NULL, 0, 0};
+        for (size_t i = 0; i < n && code == KVM_EXIT_OK; i++) {
+            kvm_article *article = NULL;
+            if (kvm_article_read_file(files[i], &article, &err) != KVM_OK) {
+                if (fp.show)
+                    fputc('\n', stderr);
+                fp.show = 0;
+                code = cli_fail(&err);
+                break;
+            }
+            size_t replaced = kvm_article_replaced_count(article);
+            if (extract_article(config, article, &mentions, set, &err) != KVM_OK) {
+                kvm_article_free(article);
+                code = cli_fail(&err);
+                break;
+            }
+            if (config->mentions_only)
+                extract_write_mentions(out, article, &mentions);
+            kvm_article_free(article);
+            file_done(&fp, i, replaced);
+        }
+        kvm_mention_list_free(&mentions);
+    }
+    if (fp.show)
+        fputc('\n', stderr);
+    return code;
 }

@@ -14,10 +14,11 @@
 typedef struct extract_jobs_config {
     const kvm_gazetteer *gaz;
     const kvm_geoparser *parser; /* shared: kvm_geoparse is thread-safe */
-    int has_date;                /* --date: overrides each line's date */
+    int has_date;                /* --date: overrides each article's date... */
     kvm_date date;
-    int mentions_only; /* print the mention texts only (bench) */
-    unsigned jobs;     /* worker threads, >= 2 */
+    int date_if_missing;         /* ...or is for undated articles only (map) */
+    int mentions_only;           /* print the mention texts only (bench) */
+    unsigned jobs;               /* worker threads (>= 2 for extract_jobs_start) */
 } extract_jobs_config;
 
 /* One article, as every path of kivumap extract treats it: the --date
@@ -60,6 +61,21 @@ extract_jobs_result extract_jobs_run_files(extract_jobs *jobs, const char *const
                                            kvm_eventset *set, FILE *out,
                                            void (*done)(void *ctx, size_t index, size_t replaced),
                                            void *ctx, int *write_errno, kvm_error *err);
+
+/* Article files into set, in the order given, as kivumap extract, map and
+ * export read them: on config->jobs threads when there are several files
+ * (one thread otherwise), a warning per file with invalid UTF-8, and a
+ * progress line "kivumap: LABEL: i/n files" when stderr is a terminal.
+ * With mentions_only, the mention texts go to out instead.  Returns
+ * KVM_EXIT_OK; KVM_EXIT_FAILURE once the first failing file's error is
+ * printed; or KVM_EXIT_FAILURE with *write_errno set (nothing printed) when
+ * writing out failed. */
+int extract_files(const extract_jobs_config *config, const char *const *files, size_t n,
+                  kvm_eventset *set, FILE *out, const char *label, int *write_errno);
+
+/* --mentions-only on one thread: each mention's text on a line of its own. */
+void extract_write_mentions(FILE *out, const kvm_article *article,
+                            const kvm_mention_list *mentions);
 
 /* Writes data straight to out's descriptor (after flushing what out
  * holds): the JSON Lines blocks are large, and stdio would copy most of

@@ -79,6 +79,17 @@ int cli_print_help(const kvm_command *cmd)
     return cli_finish_stdout(KVM_EXIT_OK);
 }
 
+int cli_parse_jobs(const char *cmd, const char *value, unsigned *pjobs)
+{
+    char *end = NULL;
+    errno = 0;
+    long n = strtol(value, &end, 10);
+    if (errno || end == value || *end || n < 0 || n > 256)
+        return cli_usage_error(cmd, "bad --jobs '%s' (0 = one per CPU, or 1 to 256)", value);
+    *pjobs = (unsigned)n;
+    return KVM_EXIT_OK;
+}
+
 int cli_is_flag(const char *arg, const char *name)
 {
     return strcmp(arg, name) == 0;

@@ -147,6 +147,24 @@ mid="$1 $2 $3 missing.txt $4 $5"
 cmp -s m1.err m4.err && grep -qF "missing.txt" m4.err && ok || bad "missing file: '$(cat m4.err)'"
 [ ! -e m4.json ] && [ -z "$(ls -a | grep '\.tmp\.')" ] && ok || bad "missing file: output left"
 
+# map and export read their articles on the workers too: the same map and
+# the same layers, byte for byte, whatever -j.
+"$K" map -j 1 --svg-text $files -o map1.svg 2>/dev/null
+"$K" map -j 3 --svg-text $files -o map3.svg 2>/dev/null
+[ -s map1.svg ] && cmp -s map1.svg map3.svg && ok || bad "map -j 3 differs from -j 1"
+"$K" map --date 2024-02-10 -j 2 $files -o mapd.svg 2>/dev/null &&
+    "$K" map --date 2024-02-10 -j 1 $files -o mapd1.svg 2>/dev/null &&
+    cmp -s mapd.svg mapd1.svg && ok || bad "map --date -j 2 differs from -j 1"
+"$K" export -j 1 $files -o layers1 2>/dev/null
+"$K" export -j 4 $files -o layers4 2>/dev/null
+[ -s layers1/events.csv ] && diff -r layers1 layers4 > /dev/null && ok ||
+    bad "export -j 4 layers differ from -j 1"
+run export -j 0 -j 2 $files -o layers5
+expect_rc 2 "export -j twice"
+run map --jobs x $files -o x.svg
+expect_rc 2 "map --jobs x"
+expect_err_has "bad --jobs 'x'" "map --jobs x"
+
 # Long articles: memory follows the batches in flight (one per worker,
 # then at most 4 MiB of input per job), not the number of slots.  Eight
 # articles of 2 MB: -j 2 holds a few (under 4x the memory of -j 1), not all
