@@ -87,6 +87,24 @@ struct extract_jobs {
     size_t n_workers;
 };
 
+/* The CPU time a cgroup v2 quota allows ("200000 100000" in cpu.max: two
+ * CPUs), rounded up; 0 when there is no quota (or no cgroup v2). */
+static long cgroup_cpus(void)
+{
+    FILE *fp = fopen("/sys/fs/cgroup/cpu.max", "r");
+    if (!fp)
+        return 0;
+    char quota[32] = "";
+    long period = 0, cpus = 0;
+    if (fscanf(fp, "%31s %ld", quota, &period) == 2 && strcmp(quota, "max") != 0 && period > 0) {
+        long q = strtol(quota, NULL, 10);
+        if (q > 0)
+            cpus = (q + period - 1) / period;
+    }
+    fclose(fp);
+    return cpus;
+}
+
 unsigned extract_jobs_auto(void)
 {
     long n = 0;
@@ -97,6 +115,9 @@ unsigned extract_jobs_auto(void)
 #endif
     if (n <= 0)
         n = sysconf(_SC_NPROCESSORS_ONLN);
+    long quota = cgroup_cpus(); /* a container limited to 2 CPUs of 64 */
+    if (quota > 0 && quota < n)
+        n = quota;
     if (n <= 0)
         n = 1;
     return n > 16 ? 16u : (unsigned)n;

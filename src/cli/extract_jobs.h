@@ -83,7 +83,8 @@ void extract_write_mentions(FILE *out, const kvm_article *article,
 int extract_write_all(FILE *out, const char *data, size_t len);
 
 /* The worker count for --jobs 0 (automatic): the CPUs this process may
- * run on, at most 16. */
+ * run on (its affinity, and a cgroup v2 CPU quota when there is one), at
+ * most 16. */
 unsigned extract_jobs_auto(void);
 
 #endif
