@@ -87,22 +87,81 @@ struct extract_jobs {
     size_t n_workers;
 };
 
-/* The CPU time a cgroup v2 quota allows ("200000 100000" in cpu.max: two
- * CPUs), rounded up; 0 when there is no quota (or no cgroup v2). */
+/* Reads two numbers from a file (a cgroup's CPU quota and period):
+ * "200000 100000" or "max 100000" in one file (v2), or one number in each
+ * of two files (v1, quota -1 = none).  The quota is -1 when unlimited. */
+static int read_quota(const char *path, const char *path2, long *pquota, long *pperiod)
+{
+    FILE *fp = fopen(path, "r");
+    if (!fp)
+        return -1;
+    char first[32] = "";
+    int ok = fscanf(fp, "%31s", first) == 1;
+    *pquota = strcmp(first, "max") == 0 ? -1 : strtol(first, NULL, 10);
+    if (ok && !path2)
+        ok = fscanf(fp, "%ld", pperiod) == 1;
+    fclose(fp);
+    if (ok && path2) {
+        fp = fopen(path2, "r");
+        ok = fp && fscanf(fp, "%ld", pperiod) == 1;
+        if (fp)
+            fclose(fp);
+    }
+    return ok ? 0 : -1;
+}
+
+/* The CPUs a cgroup CPU quota allows this process, rounded up (a container
+ * started with --cpus 2 on a 64-CPU host: 2); 0 when there is no quota.
+ * cgroup v2 ("0::PATH" in /proc/self/cgroup, PATH/cpu.max) and v1 (the
+ * "cpu" controller's PATH/cpu.cfs_quota_us and cpu.cfs_period_us). */
 static long cgroup_cpus(void)
 {
-    FILE *fp = fopen("/sys/fs/cgroup/cpu.max", "r");
+    FILE *fp = fopen("/proc/self/cgroup", "r");
     if (!fp)
         return 0;
-    char quota[32] = "";
-    long period = 0, cpus = 0;
-    if (fscanf(fp, "%31s %ld", quota, &period) == 2 && strcmp(quota, "max") != 0 && period > 0) {
-        long q = strtol(quota, NULL, 10);
-        if (q > 0)
-            cpus = (q + period - 1) / period;
+    char line[512], v2[256] = "", v1[256] = "";
+    int has_v2 = 0, has_v1 = 0;
+    while (fgets(line, sizeof line, fp)) {
+        line[strcspn(line, "\n")] = '\0';
+        char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+        if (!c2 || strlen(c2 + 1) >= sizeof v2)
+            continue;
+        *c2 = '\0';
+        const char *controllers = c1 + 1, *path = c2 + 1;
+        if (strcmp(line, "0") == 0 && controllers[0] == '\0') {
+            strcpy(v2, path);
+            has_v2 = 1;
+        }
+        /* "cpu", "cpu,cpuacct", "cpuacct,cpu" */
+        for (const char *p = controllers; *p;) {
+            size_t n = strcspn(p, ",");
+            if (n == 3 && strncmp(p, "cpu", 3) == 0) {
+                strcpy(v1, path);
+                has_v1 = 1;
+            }
+            p += n + (p[n] == ',');
+        }
     }
     fclose(fp);
-    return cpus;
+    long quota = -1, period = 0;
+    char a[600], b[600];
+    int found = 0;
+    if (has_v2) {
+        snprintf(a, sizeof a, "/sys/fs/cgroup%s/cpu.max", strcmp(v2, "/") == 0 ? "" : v2);
+        found = read_quota(a, NULL, &quota, &period) == 0;
+    }
+    if (!found && has_v1) {
+        const char *dirs[] = {"/sys/fs/cgroup/cpu", "/sys/fs/cgroup/cpu,cpuacct"};
+        for (size_t d = 0; d < 2 && !found; d++) {
+            const char *path = strcmp(v1, "/") == 0 ? "" : v1;
+            snprintf(a, sizeof a, "%s%s/cpu.cfs_quota_us", dirs[d], path);
+            snprintf(b, sizeof b, "%s%s/cpu.cfs_period_us", dirs[d], path);
+            found = read_quota(a, b, &quota, &period) == 0;
+        }
+    }
+    if (!found || quota <= 0 || period <= 0)
+        return 0;
+    return (quota + period - 1) / period;
 }
 
 unsigned extract_jobs_auto(void)

@@ -184,6 +184,34 @@ PY
     [ "$r2" -lt $((r1 * 4)) ] && ok || bad "long articles: -j 2 peak ${r2} KiB, -j 1 ${r1} KiB"
 fi
 
+# The default worker count follows a cgroup CPU quota (a container given
+# 1 CPU runs extract on one thread).  Only where this test may create a
+# cgroup (root, cgroup v1 "cpu" controller mounted); skipped elsewhere, and
+# under ThreadSanitizer, whose runtime has a thread of its own.
+cg=/sys/fs/cgroup/cpu/kivumap-test-$$
+if [ "$(id -u)" = 0 ] && [ "${KVM_TSAN:-OFF}" != ON ] && [ -w /sys/fs/cgroup/cpu ] &&
+    mkdir "$cg" 2>/dev/null; then
+    threads_in_cgroup() { # quota -> threads of extract running inside
+        echo "$1" > "$cg/cpu.cfs_quota_us"
+        bash -c "echo \$\$ > '$cg/cgroup.procs'; exec '$K' extract --jsonl in.jsonl in.jsonl in.jsonl in.jsonl" > /dev/null 2>&1 &
+        local pid=$! n=0
+        for _ in $(seq 50); do
+            n=$(ls /proc/$pid/task 2>/dev/null | wc -l)
+            [ "$n" -gt 0 ] && break
+            sleep 0.02
+        done
+        sleep 0.1
+        n=$(ls /proc/$pid/task 2>/dev/null | wc -l)
+        wait $pid
+        echo "$n"
+    }
+    t1=$(threads_in_cgroup 100000)
+    t2=$(threads_in_cgroup 200000)
+    rmdir "$cg" 2>/dev/null
+    [ "$t1" -eq 1 ] && ok || bad "cgroup quota 1 CPU: $t1 threads, expected 1"
+    [ "$t2" -eq 3 ] || [ "$(nproc)" -lt 2 ] && ok || bad "cgroup quota 2 CPUs: $t2 threads, expected 3"
+fi
+
 # Usage errors.
 for v in -1 abc 257 "" 2x; do
     run extract --jsonl --jobs "$v" in.jsonl
